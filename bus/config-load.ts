@@ -1,0 +1,112 @@
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { createJiti } from "jiti";
+import { parseSparkConfig, type SparkConfig } from "./config-schema.js";
+import { type BusPaths, busPaths } from "./paths.js";
+import { describeIssue } from "./zod-issues.js";
+
+/** Where Spark looks for the config, relative to the project root, in order. */
+export const CONFIG_CANDIDATES = ["config/spark.ts", "config/spark.mts", "config/spark.js", "config/spark.mjs"];
+
+/** A config problem, with the file and the field, and what to do next. */
+export class SparkConfigError extends Error {
+  override readonly name = "SparkConfigError";
+  constructor(
+    message: string,
+    readonly file: string | undefined,
+    /** Dotted path of the bad field, when one is to blame. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The config of one project, with its bus paths. */
+export interface LoadedConfig {
+  root: string;
+  /** The config file, when the project has one. */
+  file: string | undefined;
+  config: SparkConfig;
+  paths: BusPaths;
+}
+
+/**
+ * The project root: `SPARK_ROOT`, else the nearest folder upward holding a Spark config or
+ * `.spark/`, else the nearest holding `package.json`, else `start`.
+ */
+export function findProjectRoot(start = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SPARK_ROOT) return resolve(env.SPARK_ROOT);
+  let firstPackage: string | undefined;
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (CONFIG_CANDIDATES.some((c) => existsSync(join(dir, c))) || isDir(join(dir, ".spark"))) return dir;
+    if (!firstPackage && existsSync(join(dir, "package.json"))) firstPackage = dir;
+    if (dirname(dir) === dir) return firstPackage ?? resolve(start);
+  }
+}
+
+/** The config file of a project, if it has one. */
+export function findConfigFile(root: string): string | undefined {
+  return CONFIG_CANDIDATES.map((c) => join(root, c)).find((p) => existsSync(p));
+}
+
+/**
+ * Loads and validates the project's config (`config/spark.ts` is TypeScript, loaded at
+ * runtime). Throws `SparkConfigError` naming the file and the field on any problem.
+ */
+export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const file = findConfigFile(root);
+  const raw = file ? importConfigFile(file) : {};
+  const shown = file ? relative(root, file) || file : "config";
+  const parsed = parseSparkConfig(raw, env);
+  if (!parsed.ok) {
+    const first = parsed.error.issues[0];
+    const field = first ? first.path.map(String).join(".") : undefined;
+    const all = parsed.error.issues.map(describeIssue).join("; ");
+    throw new SparkConfigError(`${shown}: ${all}. Fix the field, then run \`manifest doctor\` to check.`, file, field);
+  }
+  const config = parsed.config;
+  return { root, file, config, paths: busPaths(root, config) };
+}
+
+function importConfigFile(file: string): unknown {
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    interopDefault: true,
+    ...(selfEntry ? { alias: { "manifest-spark": selfEntry } } : {}),
+  });
+  let mod: unknown;
+  try {
+    mod = jiti(file);
+  } catch (error) {
+    throw new SparkConfigError(
+      `${file} could not be loaded: ${(error as Error).message}. Fix the file (it must default-export the config).`,
+      file,
+    );
+  }
+  const value = mod && typeof mod === "object" && "default" in mod ? (mod as { default: unknown }).default : mod;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new SparkConfigError(
+      `${file} must default-export an object (export default defineSparkConfig({ … })).`,
+      file,
+    );
+  }
+  return value;
+}
+
+/** This package's public entry, so a config can import `manifest-spark` from any project. */
+const selfEntry: string | undefined = (() => {
+  try {
+    return createRequire(import.meta.url).resolve("manifest-spark");
+  } catch {
+    return undefined;
+  }
+})();
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

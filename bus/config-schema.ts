@@ -1,0 +1,116 @@
+import * as z from "zod/mini";
+import { enabledFromEnv } from "./env-switch.js";
+
+export { enabledFromEnv };
+
+const nonNegative = () => z.number().check(z.gte(0));
+const positiveInt = () => z.int().check(z.gte(1));
+// Every section may be omitted: `prefault` parses `{}` through it, so inner defaults apply.
+const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.strictObject(shape), {} as never);
+
+/** What Spark does about an event: fix it, or only investigate and report. */
+export const BEHAVIORS = ["fix", "investigate"] as const;
+/** Which tools the agent may use: all, or read-only (write/edit/bash blocked). */
+export const TOOL_LEVELS = ["full", "read-only"] as const;
+
+const environmentProfile = z.strictObject({
+  tools: z._default(z.enum(TOOL_LEVELS), "full"),
+  behavior: z._default(z.enum(BEHAVIORS), "fix"),
+});
+
+/** Default profiles; a config's `environments` entries are merged over these. */
+export const DEFAULT_ENVIRONMENTS = {
+  development: { tools: "full", behavior: "fix" },
+  production: { tools: "full", behavior: "fix" },
+} as const;
+
+/** The schema of `config/spark.ts` (its default export). Every field has a default. */
+export const sparkConfigSchema = z.strictObject({
+  /** Master switch. `SPARK_ENABLED=0` overrides it without loading the config at all. */
+  enabled: z._default(z.boolean(), true),
+  /** Resolved as `SPARK_ENV`, then this field, then `NODE_ENV`, then `development`. */
+  environment: z.optional(z.string().check(z.minLength(1))),
+  eventsDir: z._default(z.string().check(z.minLength(1)), ".spark/events"),
+  agentsDir: z._default(z.string().check(z.minLength(1)), ".spark/agents"),
+  watch: section({
+    unhandledErrors: z._default(z.boolean(), true),
+    serverErrors: z._default(z.boolean(), true),
+    processErrors: z._default(z.boolean(), true),
+  }),
+  environments: z._default(z.record(z.string(), environmentProfile), {}),
+  pause: section({ staleThresholdMinutes: z._default(nonNegative(), 30) }),
+  debounce: section({ windowMs: z._default(nonNegative(), 1000) }),
+  events: section({ expireMinutes: z._default(nonNegative(), 5) }),
+  batch: section({
+    maxEvents: z._default(positiveInt(), 100),
+    maxMessageBytes: z._default(z.int().check(z.gte(2048)), 16 * 1024),
+  }),
+  retention: section({
+    maxFiles: z._default(positiveInt(), 1000),
+    maxAgeDays: z._default(nonNegative(), 7),
+  }),
+  watcher: section({ backstopMs: z._default(z.int().check(z.gte(100)), 2000) }),
+  presence: section({
+    heartbeatMs: z._default(z.int().check(z.gte(100)), 10_000),
+    ttlMs: z._default(z.int().check(z.gte(1000)), 30_000),
+  }),
+  redact: section({ keys: z._default(z.array(z.string()), []) }),
+  human: section({ autoInject: z._default(z.boolean(), false) }),
+  run: section({ keepLogs: z._default(positiveInt(), 50) }),
+  hooks: z._default(z.record(z.string(), z.array(z.string())), {}),
+  up: section({
+    session: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/))),
+    human: z._default(z.string(), "pi"),
+    app: z._default(z.string(), "manifest run dev"),
+  }),
+  sidecar: section({ model: z.optional(z.string().check(z.regex(/^[^/\s]+\/\S+$/))) }),
+});
+
+/** What a user writes in `config/spark.ts`: every field optional. */
+export type SparkUserConfig = z.input<typeof sparkConfigSchema>;
+
+type Parsed = z.output<typeof sparkConfigSchema>;
+export type EnvironmentProfile = z.output<typeof environmentProfile>;
+
+/** The validated config with defaults filled in and the environment resolved. */
+export interface SparkConfig extends Omit<Parsed, "environment"> {
+  environment: string;
+}
+
+/** Identity helper that gives `config/spark.ts` its types. */
+export function defineSparkConfig(config: SparkUserConfig): SparkUserConfig {
+  return config;
+}
+
+/** `SPARK_ENV`, then the config's own value, then `NODE_ENV`, then `development`. */
+export function resolveEnvironment(configured: string | undefined, env: NodeJS.ProcessEnv): string {
+  return nonEmpty(env.SPARK_ENV) ?? nonEmpty(configured) ?? nonEmpty(env.NODE_ENV) ?? "development";
+}
+
+/** The tools/behaviour profile for the resolved environment (defaults when not listed). */
+export function profileFor(config: Pick<SparkConfig, "environments" | "environment">): EnvironmentProfile {
+  return config.environments[config.environment] ?? { tools: "full", behavior: "fix" };
+}
+
+/** Validation result for a raw config value: the config, or the zod error. */
+export function parseSparkConfig(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+): { ok: true; config: SparkConfig } | { ok: false; error: z.core.$ZodError } {
+  const parsed = sparkConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  const data = parsed.data;
+  return {
+    ok: true,
+    config: {
+      ...data,
+      enabled: enabledFromEnv(env) ?? data.enabled,
+      environment: resolveEnvironment(data.environment, env),
+      environments: { ...DEFAULT_ENVIRONMENTS, ...data.environments },
+    },
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value.trim() : undefined;
+}

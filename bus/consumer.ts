@@ -1,0 +1,172 @@
+import type { HoldState } from "./effective-pause.js";
+import { type EventGroup, groupEvents } from "./group.js";
+import { type BusPaths, claimDir } from "./paths.js";
+import { ackClaimed, type ClaimedEvent, claimBatch, listPending, type RejectedFile, releaseClaimed } from "./queue.js";
+import { ensurePrivateDir } from "./secure-fs.js";
+import { type FolderWatcher, type HintSource, watchFolders } from "./watcher.js";
+
+/** One batch handed to the consumer's `deliver`. */
+export interface Batch {
+  claimed: ClaimedEvent[];
+  groups: EventGroup[];
+  /** Set when these events waited behind a pause: since when (ISO) and why. */
+  held: { since: string; cause: string } | undefined;
+}
+
+/** What `deliver` decided: acknowledge the batch, or put it back for later. */
+export type DeliveryOutcome = "ack" | "release";
+
+export interface ConsumerOptions {
+  paths: BusPaths;
+  /** The consumer's presence id; its claims live in `claimed/<consumerId>/`. */
+  consumerId: string;
+  /** Wait this long after the first new event before claiming (default 1000 ms). */
+  debounceMs?: number;
+  /** Rescan at least this often (default 2000 ms). */
+  backstopMs?: number;
+  /** Largest batch (default 100). */
+  maxEvents?: number;
+  /** Whether events must stay pending right now (manual pause, humans working). */
+  hold: () => HoldState;
+  /** Describes a hold for the held-since note. */
+  describeHold?: (hold: HoldState) => string;
+  /** Hands a batch to Pi. Resolve "ack" once Pi has the message, "release" to retry later. */
+  deliver: (batch: Batch) => Promise<DeliveryOutcome> | DeliveryOutcome;
+  /** Told when events are pending but held. */
+  onHeld?: (pending: number, hold: HoldState) => void;
+  /** Told about files moved to `rejected/`. */
+  onRejected?: (files: RejectedFile[]) => void;
+  /** Told about failures (a throw in deliver, a watcher error); the consumer carries on. */
+  onError?: (error: unknown) => void;
+  /** Called on every backstop tick, for periodic housekeeping. */
+  onTick?: () => void;
+  /** Keep the process alive while consuming (default false). */
+  persistent?: boolean;
+}
+
+/** A running consumer. */
+export interface Consumer {
+  /** Rescan now (for example after `resume` or a presence change). */
+  poke(): void;
+  /** Stops watching; releases nothing (claims are acked or released per batch). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Watches `events/` and delivers batches: after the first pending event is seen it waits the
+ * debounce window (a storm does not reset it), claims up to `maxEvents`, groups them, calls
+ * `deliver`, then acks or releases. While `hold()` says so, events stay pending on disk and
+ * the next batch carries a held-since note.
+ */
+export function startConsumer(options: ConsumerOptions): Consumer {
+  const { paths, consumerId } = options;
+  const debounceMs = options.debounceMs ?? 1000;
+  ensurePrivateDir(claimDir(paths, consumerId));
+  let heldSince: { since: string; cause: string } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let delivering = false;
+  let rescanAfterDelivery = false;
+  let stopped = false;
+
+  const report = (error: unknown) => options.onError?.(error);
+
+  const scan = () => {
+    if (stopped) return;
+    if (delivering) {
+      rescanAfterDelivery = true;
+      return;
+    }
+    let pending: number;
+    try {
+      pending = listPending(paths).length;
+    } catch (error) {
+      report(error);
+      return;
+    }
+    if (pending === 0) {
+      heldSince = undefined;
+      return;
+    }
+    const hold = options.hold();
+    if (hold.held) {
+      heldSince ??= { since: new Date().toISOString(), cause: options.describeHold?.(hold) ?? hold.cause };
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      options.onHeld?.(pending, hold);
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, debounceMs);
+    if (!options.persistent) timer.unref();
+  };
+
+  const flush = async () => {
+    if (stopped || delivering) return;
+    // The pause may have started during the debounce window.
+    if (options.hold().held) return scan();
+    delivering = true;
+    let claimed: ClaimedEvent[] = [];
+    let outcome: DeliveryOutcome = "release";
+    try {
+      const result = claimBatch(paths, consumerId, { maxEvents: options.maxEvents ?? 100 });
+      claimed = result.claimed;
+      if (result.rejected.length > 0) options.onRejected?.(result.rejected);
+      if (claimed.length > 0) {
+        const batch: Batch = { claimed, groups: groupEvents(claimed.map((c) => c.event)), held: heldSince };
+        outcome = await options.deliver(batch);
+        const names = claimed.map((c) => c.name);
+        if (outcome === "ack") {
+          ackClaimed(paths, consumerId, names);
+          heldSince = undefined;
+        } else {
+          releaseClaimed(paths, consumerId, names);
+        }
+      }
+    } catch (error) {
+      if (claimed.length > 0) {
+        try {
+          releaseClaimed(
+            paths,
+            consumerId,
+            claimed.map((c) => c.name),
+          );
+        } catch (releaseError) {
+          report(releaseError);
+        }
+      }
+      report(error);
+    } finally {
+      delivering = false;
+    }
+    // More may have arrived (or the batch was capped): look again. After a release, wait
+    // for the next hint or backstop tick rather than spinning on a consumer that said no.
+    const again = rescanAfterDelivery || claimed.length >= (options.maxEvents ?? 100);
+    rescanAfterDelivery = false;
+    if (again && outcome === "ack") scan();
+  };
+
+  const onHint = (source: HintSource) => {
+    if (source === "backstop") options.onTick?.();
+    scan();
+  };
+  const watcher: FolderWatcher = watchFolders([paths.events], onHint, {
+    backstopMs: options.backstopMs ?? 2000,
+    persistent: options.persistent ?? false,
+    onError: report,
+  });
+  queueMicrotask(scan);
+
+  return {
+    poke: scan,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}

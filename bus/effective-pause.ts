@@ -1,0 +1,37 @@
+import type { PauseState } from "./pause.js";
+import type { AgentPresence } from "./presence.js";
+
+/** Whether a consumer must hold events now, and why. */
+export type HoldState =
+  | { held: false }
+  | { held: true; cause: "manual"; by: string; reason: string }
+  | { held: true; cause: "unreadable-pause"; problem: string }
+  | { held: true; cause: "human-working"; agents: string[] };
+
+/**
+ * Effective pause = a manual pause that is not stale, an unreadable pause file (fail safe),
+ * or any live human agent that is `working`. `liveAgents` must already be filtered to the
+ * living. Pure.
+ */
+export function evaluateHold(pause: PauseState, liveAgents: readonly AgentPresence[]): HoldState {
+  if (pause.kind === "unreadable") return { held: true, cause: "unreadable-pause", problem: pause.problem };
+  if (pause.kind === "paused" && !pause.stale) {
+    return { held: true, cause: "manual", by: pause.pause.by, reason: pause.pause.reason };
+  }
+  const working = liveAgents.filter((a) => a.role === "human" && a.status === "working").map((a) => a.id);
+  if (working.length > 0) return { held: true, cause: "human-working", agents: working };
+  return { held: false };
+}
+
+/** "paused by alice: deploying", "a human agent is working", … */
+export function describeHold(hold: HoldState): string {
+  if (!hold.held) return "not paused";
+  switch (hold.cause) {
+    case "manual":
+      return `paused by ${hold.by}${hold.reason ? `: ${hold.reason}` : ""}`;
+    case "unreadable-pause":
+      return `the pause file is unreadable (${hold.problem}); run \`manifest spark resume\` to clear it`;
+    case "human-working":
+      return hold.agents.length === 1 ? "a human agent is working" : `${hold.agents.length} human agents are working`;
+  }
+}

@@ -1,0 +1,111 @@
+import { lstatSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { BusPaths } from "./paths.js";
+import { entryTime, listPending, readEntries } from "./queue.js";
+import { REASON_SUFFIX } from "./reject.js";
+import { ensurePrivateDir, isErrno } from "./secure-fs.js";
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Staged files older than this are leftovers of a crashed writer. */
+export const TMP_SWEEP_AGE_MS = 10 * MINUTE;
+
+/**
+ * Moves pending events older than `maxAgeMs` to `expired/` (kept, never dropped) and returns
+ * their names so the caller can report them.
+ */
+export function expirePending(paths: BusPaths, maxAgeMs: number, now = Date.now()): string[] {
+  const expired: string[] = [];
+  for (const name of listPending(paths)) {
+    const time = entryTime(paths.events, name);
+    if (time === undefined || now - time <= maxAgeMs) continue;
+    try {
+      ensurePrivateDir(paths.expired);
+      renameSync(join(paths.events, name), join(paths.expired, name));
+      expired.push(name);
+    } catch (error) {
+      if (!isErrno(error, "ENOENT")) throw error;
+    }
+  }
+  return expired;
+}
+
+export interface RetentionOptions {
+  /** Keep at most this many entries per folder (default 1000). */
+  maxFiles?: number;
+  /** Drop entries older than this (default 7 days). */
+  maxAgeMs?: number;
+  now?: number;
+}
+
+/**
+ * Applies retention to `delivered/`, `rejected/` and `expired/`: the newest `maxFiles`
+ * entries younger than `maxAgeMs` stay. Returns how many entries were removed.
+ */
+export function applyRetention(paths: BusPaths, options: RetentionOptions = {}): number {
+  let removed = 0;
+  for (const dir of [paths.delivered, paths.rejected, paths.expired]) removed += pruneFolder(dir, options);
+  return removed;
+}
+
+function pruneFolder(dir: string, options: RetentionOptions): number {
+  const maxFiles = options.maxFiles ?? 1000;
+  const maxAgeMs = options.maxAgeMs ?? 7 * DAY;
+  const now = options.now ?? Date.now();
+  const entries = readEntries(dir)
+    .map((e) => e.name)
+    .filter((name) => !name.endsWith(REASON_SUFFIX) && !name.startsWith("."))
+    .map((name) => ({ name, time: entryTime(dir, name) ?? now }))
+    .sort((a, b) => b.time - a.time || (a.name < b.name ? 1 : -1));
+  let removed = 0;
+  entries.forEach((entry, index) => {
+    if (index < maxFiles && now - entry.time <= maxAgeMs) return;
+    rmSync(join(dir, entry.name), { recursive: true, force: true });
+    rmSync(join(dir, `${entry.name}${REASON_SUFFIX}`), { force: true });
+    removed++;
+  });
+  return removed;
+}
+
+/** Removes staged files in `events/.tmp/` older than `maxAgeMs` (default 10 minutes). */
+export function sweepTmp(paths: BusPaths, maxAgeMs = TMP_SWEEP_AGE_MS, now = Date.now()): number {
+  let swept = 0;
+  for (const entry of readEntries(paths.tmp)) {
+    const path = join(paths.tmp, entry.name);
+    try {
+      if (now - lstatSync(path).mtimeMs <= maxAgeMs) continue;
+      rmSync(path, { recursive: true, force: true });
+      swept++;
+    } catch (error) {
+      if (!isErrno(error, "ENOENT")) throw error;
+    }
+  }
+  return swept;
+}
+
+/** How many entries each bus folder holds (rejected counts files, not their reason notes). */
+export interface BusCounts {
+  pending: number;
+  claimed: number;
+  delivered: number;
+  rejected: number;
+  expired: number;
+}
+
+/** Counts events in every bus folder with one `readdir` each. */
+export function countEvents(paths: BusPaths): BusCounts {
+  const count = (dir: string) =>
+    readEntries(dir).filter((e) => !e.name.startsWith(".") && !e.name.endsWith(REASON_SUFFIX)).length;
+  let claimed = 0;
+  for (const owner of readEntries(paths.claimed)) {
+    if (owner.isDirectory()) claimed += readEntries(join(paths.claimed, owner.name)).length;
+  }
+  return {
+    pending: listPending(paths).length,
+    claimed,
+    delivered: count(paths.delivered),
+    rejected: count(paths.rejected),
+    expired: count(paths.expired),
+  };
+}

@@ -1,0 +1,181 @@
+/** What every redacted secret is replaced with. */
+export const REDACTED = "[REDACTED]";
+
+/**
+ * Key names that hold secrets, matched against the key squashed to lower-case letters and
+ * digits (`api_key`, `apiKey` and `API-KEY` all become `apikey`).
+ */
+const SECRET_KEY_PARTS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "token",
+  "apikey",
+  "authorization",
+  "cookie",
+  "session",
+  "privatekey",
+  "creditcard",
+  "cardnumber",
+  "cvv",
+  "cvc",
+  "ssn",
+  "credential",
+];
+/** Short names that are secrets only as a whole word (`pwd`, not `cwd`; `pass`, not `passenger`). */
+const SECRET_KEY_WORDS = new Set(["pwd", "pass", "pin", "auth", "otp", "jwt", "bearer", "ssn", "cvv"]);
+
+/** Builds a key predicate; `extraKeys` (from config) are matched like the built-in ones. */
+export function secretKeyMatcher(extraKeys: readonly string[] = []): (key: string) => boolean {
+  const parts = [...SECRET_KEY_PARTS, ...extraKeys.map(squash).filter((k) => k.length > 0)];
+  return (key) => {
+    const squashed = squash(key);
+    if (squashed === "") return false;
+    // "ssn" alone is a word match: "classname" squashes to a string that contains it.
+    for (const part of parts) {
+      if (part.length > 3 && squashed.includes(part)) return true;
+    }
+    for (const word of words(key)) {
+      if (SECRET_KEY_WORDS.has(word) || parts.includes(word)) return true;
+    }
+    return false;
+  };
+}
+
+function squash(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+function words(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** Secret words for `key=value` style matches inside free text. */
+const SECRET_WORDS =
+  "(?:password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential)";
+
+/** Value patterns, each replaced wherever it appears inside any string. */
+const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  // PEM private keys, also when the END line was cut off.
+  [
+    /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    REDACTED,
+  ],
+  // user:password@ in URLs (the user name stays: it helps, and is not the secret).
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):[^\s@/?#]+@/gi, `$1:${REDACTED}@`],
+  // Authorization schemes.
+  [/\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9\-._~+/]{6,}=*/g, `$1$2${REDACTED}`],
+  // JWTs (header.payload.signature, signature possibly empty).
+  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  // Cloud and SaaS key shapes.
+  [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g, REDACTED],
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\b[rsp]k_(?:live|test)_[A-Za-z0-9]{10,}/g, REDACTED],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, REDACTED],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, REDACTED],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
+  [/\bnpm_[A-Za-z0-9]{36}\b/g, REDACTED],
+  // Header lines whose whole value is a credential.
+  [/(\b(?:Cookie|Set-Cookie|Proxy-Authorization|X-Api-Key|X-Auth-Token)\s*:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
+  // KEY=value (env dumps, query strings, --flag=value) whose key names a secret.
+  [
+    new RegExp(
+      `(\\b[\\w.-]*${SECRET_WORDS}[\\w.-]*\\s*=\\s*)(?!\\[REDACTED\\])("[^"\\n]*"|'[^'\\n]*'|[^\\s&,;"'}]+)`,
+      "gi",
+    ),
+    `$1${REDACTED}`,
+  ],
+  // "key": "value" (JSON and object literals in text): only a quoted value, so prose such
+  // as "Invalid token: expected a string" stays readable.
+  [
+    new RegExp(`(["']?[\\w.-]*${SECRET_WORDS}[\\w.-]*["']?\\s*:\\s*)(?!"\\[REDACTED\\]")("[^"\\n]*"|'[^'\\n]*')`, "gi"),
+    `$1"${REDACTED}"`,
+  ],
+  // --password value (command lines).
+  [
+    new RegExp(`(--?[\\w-]*${SECRET_WORDS}[\\w-]*\\s+)(?!-)(?!\\[REDACTED\\])("[^"\\n]*"|'[^'\\n]*'|\\S+)`, "gi"),
+    `$1${REDACTED}`,
+  ],
+];
+
+/** Replaces every secret-looking substring of `text` with `[REDACTED]`. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of VALUE_PATTERNS) {
+    pattern.lastIndex = 0;
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+export interface RedactOptions {
+  /** Extra secret key names from config (`redact.keys`). */
+  extraKeys?: readonly string[];
+  /** Depth below which nested values are replaced by a marker (default 8). */
+  maxDepth?: number;
+  /**
+   * Strings longer than this many characters are cut before the patterns run (default
+   * 256 Ki), so a runaway value costs bounded time. Pick it well above the final size limit:
+   * the final cut then falls inside text that redaction has already seen whole.
+   */
+  maxStringLength?: number;
+}
+
+/**
+ * Deep copy of `value` that is safe to write: secret keys (any nesting) and secret-looking
+ * strings are `[REDACTED]`, cycles and non-JSON values become markers. Never throws.
+ */
+export function redactValue(value: unknown, options: RedactOptions = {}): unknown {
+  const isSecretKey = secretKeyMatcher(options.extraKeys);
+  const maxDepth = options.maxDepth ?? 8;
+  const maxString = options.maxStringLength ?? 256 * 1024;
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === "string") return redactText(v.length > maxString ? `${v.slice(0, maxString)}…` : v);
+    if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+    if (typeof v === "bigint") return v.toString();
+    if (typeof v === "undefined" || typeof v === "function" || typeof v === "symbol") return undefined;
+    if (typeof v !== "object") return undefined;
+    if (seen.has(v)) return "[Circular]";
+    if (depth >= maxDepth) return "[Truncated: too deep]";
+    seen.add(v);
+    try {
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? "Invalid Date" : v.toISOString();
+      if (v instanceof Error) return { name: v.name, message: redactText(v.message) };
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return `[Binary ${v.byteLength} bytes]`;
+      if (v instanceof Map) return walk(Object.fromEntries(v), depth);
+      if (v instanceof Set) return walk([...v], depth);
+      if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1) ?? null);
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        let item: unknown;
+        try {
+          item = (v as Record<string, unknown>)[key];
+        } catch {
+          item = "[Unreadable]";
+        }
+        if (isSecretKey(key) && item !== undefined && item !== null && item !== "") {
+          out[key] = REDACTED;
+          continue;
+        }
+        const walked = walk(item, depth + 1);
+        if (walked !== undefined) out[key] = walked;
+      }
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  try {
+    return walk(value, 0);
+  } catch {
+    return "[Unserializable]";
+  }
+}

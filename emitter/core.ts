@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EventInput } from "../bus/build-event.js";
+import { findProjectRoot, loadConfig } from "../bus/config-load.js";
+import type { SparkConfig } from "../bus/config-schema.js";
+import { emitEvent, writerContext } from "../bus/emit.js";
+import type { BusPaths } from "../bus/paths.js";
+import { ensureBusDirs } from "../bus/secure-fs.js";
+import { installHooks } from "./process-hooks.js";
+import { RecentIds } from "./recent-ids.js";
+import type { EmitterCore, EmitterOptions, ServerErrorInput } from "./types.js";
+
+/** Which `watch.*` switch governs an event type. */
+const SWITCH_OF: Record<string, keyof SparkConfig["watch"]> = {
+  "server-error": "serverErrors",
+  "unhandled-error": "unhandledErrors",
+  "process-error": "processErrors",
+};
+
+/**
+ * Loads the config once and returns the emitter. Never throws: a broken config disables
+ * Spark for this process and says why once on stderr.
+ */
+export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWarn): EmitterCore {
+  let config: SparkConfig;
+  let paths: BusPaths;
+  let root: string;
+  try {
+    root = options.root ?? findProjectRoot();
+    const loaded = loadConfig(root);
+    config = loaded.config;
+    paths = loaded.paths;
+  } catch (error) {
+    warn(`Spark is off for this process: ${(error as Error).message}`);
+    return disabledCore;
+  }
+  if (!config.enabled) return disabledCore;
+  try {
+    ensureBusDirs(paths);
+  } catch (error) {
+    warn(`cannot create ${paths.events}: ${(error as Error).message}. Events will be retried on each write.`);
+  }
+  const ctx = writerContext(config, options.app ?? appName(root));
+  const captured = new RecentIds(256);
+  let emitting = false;
+  let lastFailure = "";
+
+  const emit = (input: EventInput): string | undefined => {
+    const switchName = SWITCH_OF[input.type];
+    if (switchName && !config.watch[switchName]) return undefined;
+    // An error raised while writing must not loop back into another write (Manifest PR #3).
+    if (emitting) return undefined;
+    emitting = true;
+    try {
+      return emitEvent(paths, input, ctx).id;
+    } catch (error) {
+      const message = `could not write a ${input.type} event to ${paths.events}: ${(error as Error).message}`;
+      if (message !== lastFailure) warn(`${message}. Check the folder's permissions and free space.`);
+      lastFailure = message;
+      return undefined;
+    } finally {
+      emitting = false;
+    }
+  };
+
+  const captureServerError = (input: ServerErrorInput): string | undefined => {
+    const traceId = input.requestId && input.requestId !== "" ? input.requestId : randomUUID();
+    if (captured.has(traceId)) return undefined;
+    captured.add(traceId);
+    return emit({
+      type: "server-error",
+      traceId,
+      feature: input.feature,
+      route: input.route,
+      status: input.status ?? 500,
+      error: input.error ?? { message: `HTTP ${input.status ?? 500}` },
+      ...(input.input !== undefined ? { request: { input: input.input } } : {}),
+    });
+  };
+
+  return {
+    enabled: true,
+    emit,
+    captureServerError,
+    installProcessHooks: () => {
+      if (config.watch.unhandledErrors) installHooks(emit);
+    },
+  };
+}
+
+const disabledCore: EmitterCore = {
+  enabled: false,
+  emit: () => undefined,
+  captureServerError: () => undefined,
+  installProcessHooks: () => {},
+};
+
+function appName(root: string): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name?: unknown };
+    return typeof pkg.name === "string" ? pkg.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function defaultWarn(message: string): void {
+  try {
+    process.stderr.write(`[spark] ${message}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+}

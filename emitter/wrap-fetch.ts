@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { ServerErrorInput, WrapOptions } from "./types.js";
+
+type Capture = (input: ServerErrorInput) => unknown;
+// biome-ignore lint/suspicious/noExplicitAny: a fetch handler may take any extra arguments (Bun passes the server).
+export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>;
+
+const BODY_COPY_LIMIT = 64 * 1024;
+const BODY_READ_TIMEOUT_MS = 100;
+
+/**
+ * Wraps a fetch-style handler (`Bun.serve`, Hono's `app.fetch`): a throw or a 5xx response
+ * becomes a `server-error` event. Behaviour is unchanged: the response is returned and a
+ * throw is rethrown at once; the event is written after, off the request's path.
+ */
+export function wrapFetch<H extends FetchHandler>(handler: H, capture: Capture, options: WrapOptions<Request> = {}): H {
+  const wrapped = async (request: Request, ...rest: unknown[]): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    const copy = smallBodyCopy(request);
+    const report = (status: number, error: unknown) => {
+      void describeRequest(request, copy).then((facts) =>
+        capture({
+          feature: featureOf(options, request),
+          route: facts.route,
+          status,
+          requestId,
+          error,
+          input: facts.input,
+        }),
+      );
+    };
+    try {
+      const response = await handler(request, ...rest);
+      if (response instanceof Response && response.status >= 500) {
+        report(response.status, {
+          message: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+        });
+      }
+      return response;
+    } catch (error) {
+      report(500, error);
+      throw error;
+    }
+  };
+  return wrapped as H;
+}
+
+function featureOf(options: WrapOptions<Request>, request: Request): string | undefined {
+  try {
+    return typeof options.feature === "function" ? options.feature(request) : options.feature;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of a small JSON or form body, taken before the handler consumes it. */
+function smallBodyCopy(request: Request): Request | undefined {
+  try {
+    const type = request.headers.get("content-type") ?? "";
+    const length = Number(request.headers.get("content-length") ?? "NaN");
+    if (!request.body || !/json|form/.test(type) || !(length <= BODY_COPY_LIMIT)) return undefined;
+    return request.clone();
+  } catch {
+    return undefined;
+  }
+}
+
+async function describeRequest(
+  request: Request,
+  copy: Request | undefined,
+): Promise<{ route: string; input: unknown }> {
+  let route = request.method;
+  const input: Record<string, unknown> = {};
+  try {
+    const url = new URL(request.url);
+    route = `${request.method} ${url.pathname}`;
+    if (url.searchParams.size > 0) input.query = Object.fromEntries(url.searchParams);
+  } catch {
+    // A relative or odd URL: keep the method alone.
+  }
+  if (copy) {
+    const text = await Promise.race([
+      copy.text().catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), BODY_READ_TIMEOUT_MS).unref()),
+    ]);
+    if (text !== undefined) input.body = parseBody(text, copy.headers.get("content-type") ?? "");
+  }
+  return { route, input: Object.keys(input).length > 0 ? input : undefined };
+}
+
+function parseBody(text: string, type: string): unknown {
+  try {
+    if (type.includes("json")) return JSON.parse(text);
+    if (type.includes("x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  } catch {
+    // Not what it claims to be: keep the text (it is redacted before it is written).
+  }
+  return text;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { spawnSync } from "node:child_process";
+// Builds the published JavaScript into dist/: apps import it with plain Node (no TypeScript
+// loader), and one bundle per entry point keeps `manifest` start-up fast (zod and the CLI
+// framework are tree-shaken into it instead of loaded file by file).
+import { existsSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const typesOnly = process.argv.includes("--types");
+const noTypes = process.argv.includes("--no-types");
+
+/**
+ * What apps import: self-contained files (no shared chunks), so `dist/index.js` finds
+ * `./emitter-core.js` beside itself and stays tiny; their state is shared through a global.
+ */
+const appEntries = {
+  index: "emitter/index.ts",
+  register: "emitter/register.ts",
+};
+/** Everything else: source file → dist name, sharing chunks. Built once the source exists. */
+const entries = {
+  "emitter-core": "emitter/emitter-core.ts",
+  bus: "bus/index.ts",
+  cli: "cli/main.ts",
+  "pi-extension": "pi-extensions/spark/index.ts",
+  sidecar: "sidecar/main.ts",
+};
+
+if (!typesOnly) {
+  rmSync(dist, { recursive: true, force: true });
+  const entryPoints = Object.fromEntries(
+    Object.entries(entries)
+      .filter(([, src]) => existsSync(join(root, src)))
+      .map(([name, src]) => [name, join(root, src)]),
+  );
+  const common = {
+    outdir: dist,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20.19",
+    sourcemap: "linked",
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "warning",
+  };
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(appEntries).map(([n, s]) => [n, join(root, s)])),
+  });
+  await build({
+    ...common,
+    entryPoints,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    // Loaded from node_modules at run time: big, native, or meant to be shared with Pi.
+    external: ["jiti", "@mariozechner/*", "blessed", "neo-blessed", "@fly/sprites", "ws", "typebox"],
+  });
+}
+
+if (!noTypes) {
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+    {
+      stdio: "inherit",
+    },
+  );
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
