@@ -55,19 +55,24 @@ function words(key: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** Secret words for `key=value` style matches inside free text. */
-const SECRET_WORDS =
-  "(?:password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential)";
+/** A key inside free text that names a secret (`DB_PASSWORD`, `api-key`, `"token"`). */
+const SECRET_WORD = /password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential/i;
 
-/** Value patterns, each replaced wherever it appears inside any string. */
-const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+type Replacer = string | ((match: string, ...groups: string[]) => string);
+
+/**
+ * Value patterns, each replaced wherever it appears inside any string. Every pattern starts
+ * at a literal or takes its leading word atomically (`(?=(x+))\1`), so a long input costs
+ * linear time: no pattern can backtrack through a 100 KB word.
+ */
+const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, Replacer]> = [
   // PEM private keys, also when the END line was cut off.
   [
     /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
     REDACTED,
   ],
   // user:password@ in URLs (the user name stays: it helps, and is not the secret).
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):[^\s@/?#]+@/gi, `$1:${REDACTED}@`],
+  [/(?<![a-z0-9+.-])(?=([a-z][a-z0-9+.-]*))\1(:\/\/[^\s:/?#@]*):[^\s@/?#]+@/gi, `$1$2:${REDACTED}@`],
   // Authorization schemes.
   [/\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9\-._~+/]{6,}=*/g, `$1$2${REDACTED}`],
   // JWTs (header.payload.signature, signature possibly empty).
@@ -84,24 +89,23 @@ const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bnpm_[A-Za-z0-9]{36}\b/g, REDACTED],
   // Header lines whose whole value is a credential.
   [/(\b(?:Cookie|Set-Cookie|Proxy-Authorization|X-Api-Key|X-Auth-Token)\s*:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
-  // KEY=value (env dumps, query strings, --flag=value) whose key names a secret.
+  // KEY=value (env dumps, query strings, --flag=value) and "key": "value" (JSON in text). After
+  // a colon only a quoted value counts, so prose such as "Invalid token: expected a string"
+  // stays readable.
   [
-    new RegExp(
-      `(\\b[\\w.-]*${SECRET_WORDS}[\\w.-]*\\s*=\\s*)(?!\\[REDACTED\\])("[^"\\n]*"|'[^'\\n]*'|[^\\s&,;"'}]+)`,
-      "gi",
-    ),
-    `$1${REDACTED}`,
-  ],
-  // "key": "value" (JSON and object literals in text): only a quoted value, so prose such
-  // as "Invalid token: expected a string" stays readable.
-  [
-    new RegExp(`(["']?[\\w.-]*${SECRET_WORDS}[\\w.-]*["']?\\s*:\\s*)(?!"\\[REDACTED\\]")("[^"\\n]*"|'[^'\\n]*')`, "gi"),
-    `$1"${REDACTED}"`,
+    /(?<![\w.-])(?=([\w.-]+))\1(["']?\s*)([:=])(\s*)("[^"\n]*"|'[^'\n]*'|[^\s&,;"'}]+)/g,
+    (match, key = "", gap = "", sep = "", space = "", value = "") => {
+      if (!SECRET_WORD.test(key) || value.includes(REDACTED)) return match;
+      const quoted = value.startsWith('"') || value.startsWith("'");
+      if (sep === ":" && !quoted) return match;
+      return `${key}${gap}${sep}${space}${quoted ? `${value[0]}${REDACTED}${value[0]}` : REDACTED}`;
+    },
   ],
   // --password value (command lines).
   [
-    new RegExp(`(--?[\\w-]*${SECRET_WORDS}[\\w-]*\\s+)(?!-)(?!\\[REDACTED\\])("[^"\\n]*"|'[^'\\n]*'|\\S+)`, "gi"),
-    `$1${REDACTED}`,
+    /(?<![\w-])(--?)(?=([\w-]+))\2(\s+)(?!-)("[^"\n]*"|'[^'\n]*'|\S+)/g,
+    (match, dashes = "", key = "", space = "", value = "") =>
+      SECRET_WORD.test(key) && !value.includes(REDACTED) ? `${dashes}${key}${space}${REDACTED}` : match,
   ],
 ];
 
@@ -110,7 +114,7 @@ export function redactText(text: string): string {
   let out = text;
   for (const [pattern, replacement] of VALUE_PATTERNS) {
     pattern.lastIndex = 0;
-    out = out.replace(pattern, replacement);
+    out = typeof replacement === "string" ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   }
   return out;
 }

@@ -22,12 +22,14 @@ export function defineSparkConfig(config: SparkUserConfig): SparkUserConfig {
 interface EmitterState {
   core?: EmitterCore;
   options: EmitterOptions;
+  /** Captures still being written off the request path (see `flush`). */
+  inFlight: Set<Promise<unknown>>;
 }
 
 // One state per process, even if two copies of the package are loaded.
 const STATE_KEY = Symbol.for("manifest-spark.emitter");
 const registry = globalThis as unknown as Record<symbol, EmitterState | undefined>;
-registry[STATE_KEY] ??= { options: {} };
+registry[STATE_KEY] ??= { options: {}, inFlight: new Set() };
 const state: EmitterState = registry[STATE_KEY];
 
 const off: EmitterCore = {
@@ -104,7 +106,15 @@ export const spark = {
   /** Wraps a fetch-style handler (Bun.serve, Hono): throws and 5xx responses become events. */
   wrapFetch<H extends FetchHandler>(handler: H, options?: WrapOptions<Request>): H {
     core(); // load at start-up, not on the first failing request
-    return wrapFetch(handler, (input) => spark.captureServerError(input), options);
+    return wrapFetch(handler, (input) => spark.captureServerError(input), track, options);
+  },
+
+  /**
+   * Resolves once every capture still in progress is on disk (the fetch wrapper writes its
+   * events just after the response). Useful before a short-lived process exits.
+   */
+  async flush(): Promise<void> {
+    while (state.inFlight.size > 0) await Promise.all([...state.inFlight]);
   },
 
   /** Wraps a `node:http` request listener: throws become a 500 and an event, 5xx responses events. */
@@ -116,5 +126,14 @@ export const spark = {
     return wrapNodeHandler(listener, (input) => spark.captureServerError(input), options) as L;
   },
 };
+
+function track(work: Promise<unknown>): void {
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  state.inFlight.add(settled);
+  void settled.then(() => state.inFlight.delete(settled));
+}
 
 export default spark;

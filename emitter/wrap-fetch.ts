@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { ServerErrorInput, WrapOptions } from "./types.js";
 
 type Capture = (input: ServerErrorInput) => unknown;
+/** Keeps a background capture visible to `spark.flush()`. */
+type Track = (work: Promise<unknown>) => void;
 // biome-ignore lint/suspicious/noExplicitAny: a fetch handler may take any extra arguments (Bun passes the server).
 export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>;
 
@@ -13,7 +15,12 @@ const BODY_READ_TIMEOUT_MS = 100;
  * becomes a `server-error` event. Behaviour is unchanged: the response is returned and a
  * throw is rethrown at once; the event is written after, off the request's path.
  */
-export function wrapFetch<H extends FetchHandler>(handler: H, capture: Capture, options: WrapOptions<Request> = {}): H {
+export function wrapFetch<H extends FetchHandler>(
+  handler: H,
+  capture: Capture,
+  track: Track,
+  options: WrapOptions<Request> = {},
+): H {
   const wrapped = async (request: Request, ...rest: unknown[]): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     const copy = smallBodyCopy(request);

@@ -32,7 +32,7 @@ export function formatBatchPrompt(groups: readonly EventGroup[], options: Prompt
       "",
     );
   }
-  let out = head.join("\n");
+  let out = `${head.join("\n")}\n`;
   const footerRoom = 400;
   let shown = 0;
   for (const [index, group] of groups.entries()) {

@@ -1,0 +1,2 @@
+/** In-memory users (the example has no database). */
+export const users = [];

@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { copyHelloApp, createUser, startHelloApp } from "./helpers/hello-app.js";
+import { freePort, waitFor } from "./helpers/processes.js";
+import { requireBuild } from "./helpers/repo.js";
+import { tempProject } from "./helpers/temp-project.js";
+
+beforeAll(requireBuild);
+
+const events = (root: string) =>
+  readdirSync(join(root, ".spark/events"))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => JSON.parse(readFileSync(join(root, ".spark/events", n), "utf8")) as Record<string, unknown>);
+
+describe("the example app", () => {
+  it("returns a 500 for a one-word name and leaves one event that points at the bug", async () => {
+    const { root } = tempProject();
+    copyHelloApp(root);
+    const app = await startHelloApp(root);
+    try {
+      expect((await createUser(app.url, { name: "Ada Lovelace" })).status).toBe(200);
+      const failed = await createUser(app.url, { name: "Ada", email: "ada@example.com", password: "s3cret-pw" }, "req-42");
+      expect(failed.status).toBe(500);
+      const all = events(root);
+      expect(all).toHaveLength(1);
+      const event = all[0] as Record<string, unknown> & { error: { message: string; stack: string } };
+      expect(event).toMatchObject({
+        type: "server-error",
+        feature: "create-user",
+        route: "POST /users",
+        status: 500,
+        traceId: "req-42",
+        source: { app: "hello-app" },
+        request: { input: { name: "Ada", email: "ada@example.com", password: "[REDACTED]" } },
+      });
+      expect(event.error.message).toContain("toUpperCase");
+      expect(event.error.stack).toContain("features/create-user.js");
+      expect(JSON.stringify(event)).not.toContain("s3cret-pw");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("serves the same request with a 200 once the feature is fixed (node --watch reloads it)", async () => {
+    const { root } = tempProject();
+    copyHelloApp(root);
+    // A fixed port: node --watch restarts the server after the edit.
+    const app = await startHelloApp(root, { watch: true, env: { PORT: String(await freePort()) } });
+    try {
+      expect((await createUser(app.url, { name: "Ada" })).status).toBe(500);
+      const file = join(root, "features/create-user.js");
+      writeFileSync(file, readFileSync(file, "utf8").replace("last.toUpperCase()", '(last ?? "").toUpperCase()'));
+      const ok = await waitFor(
+        async () => {
+          const r = await createUser(app.url, { name: "Ada" }).catch(() => undefined);
+          return r?.status === 200 ? r : undefined;
+        },
+        "a 200 after the fix",
+      );
+      expect(ok).toBeDefined();
+    } finally {
+      await app.stop();
+    }
+  });
+});
