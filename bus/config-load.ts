@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
-import { createJiti } from "jiti";
 import { parseSparkConfig, type SparkConfig } from "./config-schema.js";
 import { type BusPaths, busPaths } from "./paths.js";
 import { describeIssue } from "./zod-issues.js";
@@ -69,8 +68,13 @@ export function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): 
   return { root, file, config, paths: busPaths(root, config) };
 }
 
+/** jiti, loaded only when a project has a config file (it is the slowest part of start-up). */
+function loadJiti(): typeof import("jiti") {
+  return createRequire(import.meta.url)("jiti") as typeof import("jiti");
+}
+
 function importConfigFile(file: string): unknown {
-  const jiti = createJiti(import.meta.url, {
+  const jiti = loadJiti().createJiti(import.meta.url, {
     moduleCache: false,
     interopDefault: true,
     ...(selfEntry ? { alias: { "manifest-spark": selfEntry } } : {}),

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import * as z from "zod/mini";
 import type { BusPaths } from "./paths.js";
-import { ensurePrivateDir, isErrno, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
+import { ensurePrivateDir, isErrno, writeFileAtomic } from "./secure-fs.js";
 import { describeIssues } from "./zod-issues.js";
 
 const pauseSchema = z.looseObject({
@@ -86,5 +86,8 @@ export function clearPause(paths: BusPaths, options: { onlyBy?: string } = {}): 
     const state = readPause(paths, Number.POSITIVE_INFINITY);
     if (state.kind !== "paused" || state.pause.by !== options.onlyBy) return false;
   }
-  return unlinkIfExists(paths.pause);
+  // rm, not unlink: an "unreadable" pause may be a folder someone made by mistake.
+  const existed = existsSync(paths.pause);
+  rmSync(paths.pause, { recursive: true, force: true });
+  return existed;
 }

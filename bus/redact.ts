@@ -56,7 +56,8 @@ function words(key: string): string[] {
 }
 
 /** A key inside free text that names a secret (`DB_PASSWORD`, `api-key`, `"token"`). */
-const SECRET_WORD = /password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential/i;
+const SECRET_WORD =
+  /password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential/i;
 
 type Replacer = string | ((match: string, ...groups: string[]) => string);
 

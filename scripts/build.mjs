@@ -3,12 +3,13 @@ import { spawnSync } from "node:child_process";
 // Builds the published JavaScript into dist/: apps import it with plain Node (no TypeScript
 // loader), and one bundle per entry point keeps `manifest` start-up fast (zod and the CLI
 // framework are tree-shaken into it instead of loaded file by file).
-import { existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const dist = join(root, "dist");
 const typesOnly = process.argv.includes("--types");
 const noTypes = process.argv.includes("--no-types");
@@ -47,6 +48,7 @@ if (!typesOnly) {
     minifySyntax: true,
     legalComments: "none",
     logLevel: "warning",
+    define: { __SPARK_VERSION__: JSON.stringify(pkg.version) },
   };
   await build({
     ...common,
@@ -60,6 +62,7 @@ if (!typesOnly) {
     // Loaded from node_modules at run time: big, native, or meant to be shared with Pi.
     external: ["jiti", "@mariozechner/*", "blessed", "neo-blessed", "@fly/sprites", "ws", "typebox"],
   });
+  if (existsSync(join(dist, "cli.js"))) chmodSync(join(dist, "cli.js"), 0o755);
 }
 
 if (!noTypes) {

@@ -16,7 +16,11 @@ mkdirSync(join(dir, "node_modules"));
 symlinkSync(repo, join(dir, "node_modules/manifest-spark"), "dir");
 console.log(`1. The example app, copied to ${dir}`);
 
-const app = spawn(process.execPath, ["server.js"], { cwd: dir, env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+const app = spawn(process.execPath, ["server.js"], {
+  cwd: dir,
+  env: { ...process.env, PORT: "0" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const url = await new Promise((resolve) => {
   app.stdout.on("data", (d) => {
     const m = /listening on (\S+)/.exec(String(d));
@@ -26,11 +30,17 @@ const url = await new Promise((resolve) => {
 console.log(`2. It listens on ${url}`);
 
 const post = async (body) => {
-  const r = await fetch(`${url}/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${url}/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return r.status;
 };
 console.log(`3. POST /users {"name":"Ada Lovelace"} → ${await post({ name: "Ada Lovelace" })}`);
-console.log(`   POST /users {"name":"Ada","password":"s3cret"} → ${await post({ name: "Ada", password: "s3cret" })}  (the bug)`);
+console.log(
+  `   POST /users {"name":"Ada","password":"s3cret"} → ${await post({ name: "Ada", password: "s3cret" })}  (the bug)`,
+);
 app.kill();
 
 const paths = busPaths(dir);
@@ -41,6 +51,10 @@ const { claimed } = claimBatch(paths, "demo");
 const message = formatBatchPrompt(groupEvents(claimed.map((c) => c.event)), {
   intro: "Investigate each problem below and fix its cause.",
 });
-ackClaimed(paths, "demo", claimed.map((c) => c.name));
+ackClaimed(
+  paths,
+  "demo",
+  claimed.map((c) => c.name),
+);
 console.log("5. The message a Pi agent receives for this batch:\n");
 console.log(message.replace(/^/gm, "   │ "));

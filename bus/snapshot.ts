@@ -1,0 +1,57 @@
+import type { SparkConfig } from "./config-schema.js";
+import { profileFor } from "./config-schema.js";
+import { evaluateHold, type HoldState } from "./effective-pause.js";
+import { isPresenceAlive, type LivenessFacts } from "./liveness.js";
+import { type BusCounts, countEvents } from "./maintenance.js";
+import type { BusPaths } from "./paths.js";
+import { type PauseState, readPause } from "./pause.js";
+import { type AgentPresence, localLivenessFacts, readAgents } from "./presence.js";
+
+/** One agent as status shows it. */
+export interface AgentView extends AgentPresence {
+  alive: boolean;
+}
+
+/** Everything `status`, `doctor` and the dashboard show about the bus, read in one go. */
+export interface BusSnapshot {
+  enabled: boolean;
+  environment: string;
+  behavior: string;
+  tools: string;
+  pause: PauseState;
+  hold: HoldState;
+  counts: BusCounts;
+  /** Every presence file, alive or not (unreadable ones are left out). */
+  agents: AgentView[];
+  /** Presence files that could not be read. */
+  badAgentFiles: string[];
+  /** The live sidecar, if one is running. */
+  sidecar: AgentView | undefined;
+}
+
+/** Reads the bus state of a project. */
+export function busSnapshot(
+  paths: BusPaths,
+  config: Pick<SparkConfig, "enabled" | "environment" | "environments" | "pause" | "presence">,
+  facts: LivenessFacts = localLivenessFacts(config.presence.ttlMs),
+): BusSnapshot {
+  const pause = readPause(paths, config.pause.staleThresholdMinutes * 60_000, facts.now);
+  const entries = readAgents(paths);
+  const agents: AgentView[] = entries.flatMap((e) =>
+    e.ok ? [{ ...e.agent, alive: isPresenceAlive(e.agent, facts) }] : [],
+  );
+  const live = agents.filter((a) => a.alive);
+  const profile = profileFor(config);
+  return {
+    enabled: config.enabled,
+    environment: config.environment,
+    behavior: profile.behavior,
+    tools: profile.tools,
+    pause,
+    hold: evaluateHold(pause, live),
+    counts: countEvents(paths),
+    agents,
+    badAgentFiles: entries.flatMap((e) => (e.ok ? [] : [e.file])),
+    sidecar: live.find((a) => a.role === "sidecar"),
+  };
+}

@@ -1,0 +1,106 @@
+import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { CliError, EXIT, EXIT_CODES_HELP, usageError } from "./_errors.js";
+import { createOutput } from "./_output.js";
+import { nearest } from "./_suggest.js";
+
+type AnyCommand = CommandDef<ArgsDef>;
+
+interface Resolved {
+  command: AnyCommand;
+  parent: AnyCommand | undefined;
+  rest: string[];
+  path: string[];
+}
+
+async function resolve<T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
+  return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
+}
+
+/**
+ * Walks `argv` down the sub-command tree. An unknown sub-command is a usage error that
+ * names the nearest known one.
+ */
+async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolved> {
+  let command = root;
+  let parent: AnyCommand | undefined;
+  let rest = argv;
+  const path: string[] = [];
+  for (;;) {
+    const subCommands = await resolve(command.subCommands);
+    if (!subCommands || Object.keys(subCommands).length === 0) return { command, parent, rest, path };
+    const index = rest.findIndex((a) => !a.startsWith("-"));
+    const name = index === -1 ? undefined : rest[index];
+    if (name === undefined) return { command, parent, rest, path };
+    const names = Object.keys(subCommands);
+    const found = subCommands[name];
+    if (!found) {
+      const guess = nearest(name, names);
+      const where = ["manifest", ...path].join(" ");
+      throw usageError(
+        `Unknown command "${name}" for \`${where}\`.${guess ? ` Did you mean \`${where} ${guess}\`?` : ""}`,
+        `Run \`${where} --help\` to see the commands.`,
+      );
+    }
+    parent = command;
+    command = (await resolve(found)) as AnyCommand;
+    path.push(name);
+    rest = [...rest.slice(0, index), ...rest.slice(index + 1)];
+  }
+}
+
+/**
+ * Runs the CLI: `--help` (with exit codes), `--version`, then the command. Errors become
+ * one or two lines on stderr (and a JSON error document with `--json`) and an exit code.
+ */
+export async function runCli(root: AnyCommand, argv: string[], version: string): Promise<number> {
+  const json = argv.includes("--json");
+  const out = createOutput(json);
+  try {
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+      process.stdout.write(`${version}\n`);
+      return EXIT.ok;
+    }
+    const resolved = await resolveCommand(root, argv);
+    const dashDash = resolved.rest.indexOf("--");
+    const flags = dashDash === -1 ? resolved.rest : resolved.rest.slice(0, dashDash);
+    if (flags.includes("--help") || flags.includes("-h")) {
+      await printUsage(resolved);
+      return EXIT.ok;
+    }
+    const subCommands = await resolve(resolved.command.subCommands);
+    if (!resolved.command.run && subCommands && Object.keys(subCommands).length > 0) {
+      await printUsage(resolved);
+      return EXIT.usage;
+    }
+    const { result } = await runCommand(resolved.command, { rawArgs: resolved.rest });
+    return typeof result === "number" ? result : EXIT.ok;
+  } catch (error) {
+    const cli =
+      error instanceof CliError
+        ? error
+        : isCittyUsageError(error)
+          ? usageError((error as Error).message.replace(/\u001b\[[0-9;]*m/g, ""), "Run the command with --help.")
+          : new CliError(
+              (error as Error)?.message ?? String(error),
+              "E_UNEXPECTED",
+              "This is a bug in Spark: please report it with the command you ran.",
+            );
+    out.document({ ok: false, error: { code: cli.code, message: cli.message, next: cli.next ?? null } });
+    out.note(`${out.style.red("✖")} ${cli.message}${cli.next ? `\n  ${cli.next}` : ""}`);
+    if (cli.code === "E_UNEXPECTED" && process.env.SPARK_DEBUG) out.note(String((error as Error)?.stack));
+    return cli.exitCode;
+  }
+}
+
+/** Usage with the full command path (`manifest spark status`) and the exit codes. */
+async function printUsage(resolved: Resolved): Promise<void> {
+  const parent =
+    resolved.path.length > 0 ? { meta: { name: ["manifest", ...resolved.path.slice(0, -1)].join(" ") } } : undefined;
+  let text = `${await renderUsage(resolved.command, parent)}\n\n${EXIT_CODES_HELP}\n`;
+  if (!process.stdout.isTTY || process.env.NO_COLOR) text = text.replace(/\u001b\[[0-9;]*m/g, "");
+  process.stdout.write(text);
+}
+
+function isCittyUsageError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: string }).name === "CLIError";
+}

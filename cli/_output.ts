@@ -1,0 +1,69 @@
+import { colors } from "consola/utils";
+
+/** Where a command's results go: one JSON document with `--json`, readable text without. */
+export interface Output {
+  readonly json: boolean;
+  /** Colour is on when stdout is a TTY (and NO_COLOR is unset) in readable mode. */
+  readonly color: boolean;
+  /** Prints the command's result document (only in `--json` mode). */
+  document(value: unknown): void;
+  /** Prints one NDJSON record (streams, `--json` mode). */
+  record(value: unknown): void;
+  /** Prints a readable line (only without `--json`). */
+  line(text?: string): void;
+  /** Prints a note on stderr (both modes: never pollutes a JSON stdout). */
+  note(text: string): void;
+  /** Styling that is a no-op when colour is off. */
+  readonly style: Style;
+}
+
+export interface Style {
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+  cyan(text: string): string;
+}
+
+/** The output for a command invocation. */
+export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout): Output {
+  const color = !json && stdout.isTTY === true && !process.env.NO_COLOR;
+  const paint = (fn: (s: string) => string) => (text: string) => (color ? fn(text) : text);
+  const write = (text: string) => {
+    stdout.write(text);
+  };
+  return {
+    json,
+    color,
+    document(value) {
+      if (json) write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+    record(value) {
+      if (json) write(`${JSON.stringify(value)}\n`);
+    },
+    line(text = "") {
+      if (!json) write(`${text}\n`);
+    },
+    note(text) {
+      process.stderr.write(`${text}\n`);
+    },
+    style: {
+      bold: paint(colors.bold),
+      dim: paint(colors.dim),
+      green: paint(colors.green),
+      yellow: paint(colors.yellow),
+      red: paint(colors.red),
+      cyan: paint(colors.cyan),
+    },
+  };
+}
+
+/** "3s ago", "5m ago", "2h ago", "4d ago". */
+export function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.round(s / 60)}m ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86_400)}d ago`;
+}

@@ -1,0 +1,100 @@
+import { defineCommand } from "citty";
+import { describeHold } from "../../bus/effective-pause.js";
+import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
+import { jsonArg } from "../_args.js";
+import { ago, createOutput, type Output } from "../_output.js";
+import { projectConfig } from "../_project.js";
+import type { StatusJson } from "../schemas.js";
+
+/** `manifest spark status`. */
+export const statusCommand = defineCommand({
+  meta: { name: "status", description: "Show Spark's state: pause, events, agents, sidecar" },
+  args: { ...jsonArg },
+  run({ args }) {
+    const out = createOutput(Boolean(args.json));
+    const { root, paths, config } = projectConfig();
+    const now = Date.now();
+    const snapshot = busSnapshot(paths, config);
+    out.document(statusJson(root, snapshot));
+    if (!out.json) printStatus(out, snapshot, now);
+    return 0;
+  },
+});
+
+/** The `--json` document (see `statusSchema`). */
+export function statusJson(root: string, s: BusSnapshot): StatusJson {
+  return {
+    ok: true,
+    root,
+    enabled: s.enabled,
+    environment: s.environment,
+    behavior: s.behavior,
+    tools: s.tools,
+    pause:
+      s.pause.kind === "none"
+        ? { state: "none" }
+        : s.pause.kind === "unreadable"
+          ? { state: "unreadable", problem: s.pause.problem }
+          : {
+              state: "paused",
+              by: s.pause.pause.by,
+              reason: s.pause.pause.reason,
+              since: s.pause.pause.since,
+              ageMs: s.pause.ageMs,
+              stale: s.pause.stale,
+            },
+    held: s.hold.held,
+    holdReason: s.hold.held ? describeHold(s.hold) : null,
+    events: { ...s.counts },
+    agents: s.agents.map((a) => ({
+      id: a.id,
+      role: a.role,
+      status: a.status,
+      pid: a.pid,
+      host: a.host,
+      alive: a.alive,
+      lastActivity: a.lastActivity,
+      heartbeatAt: a.heartbeatAt,
+    })),
+    sidecar: { alive: s.sidecar !== undefined, id: s.sidecar?.id ?? null, pid: s.sidecar?.pid ?? null },
+  };
+}
+
+function printStatus(out: Output, s: BusSnapshot, now: number): void {
+  const { bold, dim, green, yellow, red } = out.style;
+  const label = (text: string) => bold(text.padEnd(8));
+  out.line(
+    `${label("Spark")}${s.enabled ? green("enabled") : red("disabled")} · ${s.environment} · behaviour ${s.behavior} · tools ${s.tools}`,
+  );
+  if (s.pause.kind === "none") out.line(`${label("Pause")}${dim("none")}`);
+  else if (s.pause.kind === "unreadable")
+    out.line(`${label("Pause")}${red(`unreadable (${s.pause.problem}): counts as paused`)}`);
+  else {
+    const p = s.pause.pause;
+    const stale = s.pause.stale ? red(" (stale: no longer holds events; the sidecar clears it)") : "";
+    out.line(
+      `${label("Pause")}${yellow(`paused by ${p.by}`)}${p.reason ? `: ${p.reason}` : ""}, ${ago(s.pause.ageMs)}${stale}`,
+    );
+  }
+  if (s.hold.held) out.line(`${label("Holding")}${yellow(describeHold(s.hold))}`);
+  const c = s.counts;
+  const n = (value: number, word: string, warn = false) =>
+    `${warn && value > 0 ? red(String(value)) : String(value)} ${word}`;
+  out.line(
+    `${label("Events")}${[n(c.pending, "pending"), n(c.claimed, "claimed"), n(c.delivered, "delivered"), n(c.rejected, "rejected", true), n(c.expired, "expired", true)].join(" · ")}`,
+  );
+  const live = s.agents.filter((a) => a.alive);
+  if (live.length === 0) out.line(`${label("Agents")}${dim("none")}`);
+  for (const [i, a] of live.entries()) {
+    const status = a.status === "working" ? yellow("working") : "idle";
+    out.line(
+      `${i === 0 ? label("Agents") : " ".repeat(8)}${a.role} ${status} · pid ${a.pid}@${a.host} · active ${ago(now - Date.parse(a.lastActivity))}`,
+    );
+  }
+  const dead = s.agents.length - live.length;
+  if (dead > 0)
+    out.line(`${" ".repeat(8)}${dim(`${dead} dead presence file(s): \`manifest doctor --fix\` removes them`)}`);
+  out.line(
+    `${label("Sidecar")}${s.sidecar ? green(`alive (pid ${s.sidecar.pid})`) : dim("not running (`manifest sidecar` starts one)")}`,
+  );
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * `manifest`: drive Spark from a shell, a git hook or a Pi skill. Commands that only read the
+ * bus import nothing heavy; the sidecar and the tmux layout load Pi and blessed lazily.
+ */
+import { defineCommand } from "citty";
+import { runCli } from "./_dispatch.js";
+import { spark } from "./commands/spark.js";
+
+declare const __SPARK_VERSION__: string | undefined;
+const version = typeof __SPARK_VERSION__ === "string" ? __SPARK_VERSION__ : "dev";
+
+export const main = defineCommand({
+  meta: {
+    name: "manifest",
+    version,
+    description: "Spark: errors from your app, delivered to a Pi agent that fixes them",
+  },
+  subCommands: {
+    spark,
+  },
+});
+
+process.exitCode = await runCli(main, process.argv.slice(2), version);
