@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { CliError, EXIT, EXIT_CODES_HELP, usageError } from "./_errors.js";
 import { createOutput } from "./_output.js";
@@ -79,7 +80,7 @@ export async function runCli(root: AnyCommand, argv: string[], version: string):
       error instanceof CliError
         ? error
         : isCittyUsageError(error)
-          ? usageError((error as Error).message.replace(/\u001b\[[0-9;]*m/g, ""), "Run the command with --help.")
+          ? usageError(stripVTControlCharacters((error as Error).message), "Run the command with --help.")
           : new CliError(
               (error as Error)?.message ?? String(error),
               "E_UNEXPECTED",
@@ -97,7 +98,7 @@ async function printUsage(resolved: Resolved): Promise<void> {
   const parent =
     resolved.path.length > 0 ? { meta: { name: ["manifest", ...resolved.path.slice(0, -1)].join(" ") } } : undefined;
   let text = `${await renderUsage(resolved.command, parent)}\n\n${EXIT_CODES_HELP}\n`;
-  if (!process.stdout.isTTY || process.env.NO_COLOR) text = text.replace(/\u001b\[[0-9;]*m/g, "");
+  if (!process.stdout.isTTY || process.env.NO_COLOR) text = stripVTControlCharacters(text);
   process.stdout.write(text);
 }
 

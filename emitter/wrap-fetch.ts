@@ -25,15 +25,17 @@ export function wrapFetch<H extends FetchHandler>(
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     const copy = smallBodyCopy(request);
     const report = (status: number, error: unknown) => {
-      void describeRequest(request, copy).then((facts) =>
-        capture({
-          feature: featureOf(options, request),
-          route: facts.route,
-          status,
-          requestId,
-          error,
-          input: facts.input,
-        }),
+      track(
+        describeRequest(request, copy).then((facts) =>
+          capture({
+            feature: featureOf(options, request),
+            route: facts.route,
+            status,
+            requestId,
+            error,
+            input: facts.input,
+          }),
+        ),
       );
     };
     try {

@@ -197,7 +197,12 @@ describe("the fetch-handler wrapper", () => {
   it("rethrows, records the throw with the redacted JSON body and a 5xx response, and leaves 200s alone", async () => {
     const { root } = tempProject();
     const result = await run(root, "fetch");
-    expect(JSON.parse(result.stdout)).toEqual({ threw: "fetch handler exploded", status502: 502, status200: 200 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      threw: "fetch handler exploded",
+      status502: 502,
+      status200: 200,
+      eventsAfterFlush: 2,
+    });
     const events = pendingEvents(root);
     expect(events).toHaveLength(2);
     const thrown = events.find((e) => e.traceId === "req-fetch-1");
