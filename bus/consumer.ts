@@ -32,8 +32,8 @@ export interface ConsumerOptions {
   describeHold?: (hold: HoldState) => string;
   /** Hands a batch to Pi. Resolve "ack" once Pi has the message, "release" to retry later. */
   deliver: (batch: Batch) => Promise<DeliveryOutcome> | DeliveryOutcome;
-  /** Told when events are pending but held. */
-  onHeld?: (pending: number, hold: HoldState) => void;
+  /** Told when events are pending but held, with the names of the pending files. */
+  onHeld?: (pending: readonly string[], hold: HoldState) => void;
   /** Told about files moved to `rejected/`. */
   onRejected?: (files: RejectedFile[]) => void;
   /** Told about failures (a throw in deliver, a watcher error); the consumer carries on. */
@@ -76,14 +76,14 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       rescanAfterDelivery = true;
       return;
     }
-    let pending: number;
+    let pending: string[];
     try {
-      pending = listPending(paths).length;
+      pending = listPending(paths);
     } catch (error) {
       report(error);
       return;
     }
-    if (pending === 0) {
+    if (pending.length === 0) {
       heldSince = undefined;
       return;
     }

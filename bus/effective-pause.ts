@@ -6,7 +6,9 @@ export type HoldState =
   | { held: false }
   | { held: true; cause: "manual"; by: string; reason: string }
   | { held: true; cause: "unreadable-pause"; problem: string }
-  | { held: true; cause: "human-working"; agents: string[] };
+  | { held: true; cause: "human-working"; agents: string[] }
+  /** The consumer itself cannot deliver (for example: no model configured). */
+  | { held: true; cause: "watch-only"; reason: string };
 
 /**
  * Effective pause = a manual pause that is not stale, an unreadable pause file (fail safe),
@@ -33,5 +35,7 @@ export function describeHold(hold: HoldState): string {
       return `the pause file is unreadable (${hold.problem}); run \`manifest spark resume\` to clear it`;
     case "human-working":
       return hold.agents.length === 1 ? "a human agent is working" : `${hold.agents.length} human agents are working`;
+    case "watch-only":
+      return `watch-only: ${hold.reason}`;
   }
 }

@@ -3,7 +3,21 @@
  * coordinates through Spark calls this module; it depends on nothing else of the project.
  */
 
+export { type AgentsDiff, diffAgents } from "./agents-diff.js";
+export {
+  type BusEntry,
+  EVENT_STATES,
+  type EventState,
+  entryWrittenAt,
+  listEntries,
+  matchEntries,
+  readRejectReason,
+  shortId,
+  stateDir,
+  typeFromName,
+} from "./browse.js";
 export { type BuiltEvent, buildEvent, type EventInput, normalizeError, type WriterContext } from "./build-event.js";
+export { type BusChange, type BusDiff, createBusDiff } from "./bus-diff.js";
 export {
   CONFIG_CANDIDATES,
   findConfigFile,
@@ -62,6 +76,7 @@ export {
   sweepTmp,
   TMP_SWEEP_AGE_MS,
 } from "./maintenance.js";
+export { type BusObserver, type BusScan, type ObserveOptions, observeBus } from "./observe.js";
 export { type BusPathOptions, type BusPaths, busPaths, claimDir, RESERVED_EVENT_DIRS } from "./paths.js";
 export {
   clearPause,
@@ -88,6 +103,7 @@ export {
   removePresence,
   writePresence,
 } from "./presence.js";
+export { deleteEntry, PURGEABLE_BY_DEFAULT, type PurgeSelection, selectForPurge } from "./purge.js";
 export {
   ackClaimed,
   type ClaimBatchOptions,
@@ -106,6 +122,7 @@ export {
 export { parseEventBytes, type ReadEventResult, readEventFile } from "./read-event.js";
 export { REDACTED, type RedactOptions, redactText, redactValue, secretKeyMatcher } from "./redact.js";
 export { REASON_SUFFIX, type RejectReason, rejectFile } from "./reject.js";
+export { originalName, type RequeueOptions, type RequeueResult, requeueEntry } from "./requeue.js";
 export { DIR_MODE, ensureBusDirs, ensurePrivateDir, FILE_MODE, writeFileAtomic } from "./secure-fs.js";
 export { type AgentView, type BusSnapshot, busSnapshot } from "./snapshot.js";
 export { type FolderWatcher, type HintSource, type WatchOptions, watchFolders } from "./watcher.js";

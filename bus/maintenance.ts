@@ -50,6 +50,7 @@ export function applyRetention(paths: BusPaths, options: RetentionOptions = {}):
 }
 
 function pruneFolder(dir: string, options: RetentionOptions): number {
+  if (!isRealDir(dir)) return 0;
   const maxFiles = options.maxFiles ?? 1000;
   const maxAgeMs = options.maxAgeMs ?? 7 * DAY;
   const now = options.now ?? Date.now();
@@ -71,6 +72,7 @@ function pruneFolder(dir: string, options: RetentionOptions): number {
 /** Removes staged files in `events/.tmp/` older than `maxAgeMs` (default 10 minutes). */
 export function sweepTmp(paths: BusPaths, maxAgeMs = TMP_SWEEP_AGE_MS, now = Date.now()): number {
   let swept = 0;
+  if (!isRealDir(paths.tmp)) return 0;
   for (const entry of readEntries(paths.tmp)) {
     const path = join(paths.tmp, entry.name);
     try {
@@ -108,4 +110,16 @@ export function countEvents(paths: BusPaths): BusCounts {
     rejected: count(paths.rejected),
     expired: count(paths.expired),
   };
+}
+
+/**
+ * Deleting goes only into real folders: a bus folder replaced by a symlink could point at a
+ * person's files, and sweeping or retention must never delete through it.
+ */
+function isRealDir(dir: string): boolean {
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -29,6 +29,21 @@ export function listPending(paths: BusPaths): string[] {
 }
 
 /**
+ * Raw names in `events/` that are not valid UTF-8. `readdir` decodes them lossily, so no file
+ * has the decoded name: they can only be handled by their bytes (see `rejectBadNames`).
+ */
+export function badlyNamedPending(paths: BusPaths): Buffer[] {
+  let names: Buffer[];
+  try {
+    names = readdirSync(paths.events, { encoding: "buffer" });
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return [];
+    throw error;
+  }
+  return names.filter((raw) => !Buffer.from(raw.toString("utf8")).equals(raw));
+}
+
+/**
  * Claims one pending file by renaming it into `claimed/<consumer-id>/`. The rename is the
  * lock: false means another consumer won (or the file is gone).
  */
@@ -74,7 +89,10 @@ export function claimBatch(paths: BusPaths, consumerId: string, options: ClaimBa
   const max = options.maxEvents ?? 100;
   const claimed: ClaimedEvent[] = [];
   const rejected: RejectedFile[] = [];
-  for (const name of options.names ?? listPending(paths)) {
+  const names = options.names ?? listPending(paths);
+  // A lossily decoded name (U+FFFD) means a raw name that is not UTF-8: quarantine those first.
+  if (names.some((n) => n.includes("\uFFFD"))) rejected.push(...rejectBadNames(paths, consumerId));
+  for (const name of names) {
     if (claimed.length >= max) break;
     if (!claimFile(paths, consumerId, name)) continue;
     const path = join(claimDir(paths, consumerId), name);
@@ -87,6 +105,23 @@ export function claimBatch(paths: BusPaths, consumerId: string, options: ClaimBa
     }
   }
   return { claimed, rejected };
+}
+
+/** Moves pending files whose names are not valid UTF-8 to `rejected/`, under a readable name. */
+export function rejectBadNames(paths: BusPaths, by: string): RejectedFile[] {
+  const out: RejectedFile[] = [];
+  for (const raw of badlyNamedPending(paths)) {
+    const reason = "file name is not valid UTF-8 (renamed on rejection; the original bytes are in the name as hex)";
+    const name = rejectFile(
+      paths,
+      Buffer.concat([Buffer.from(`${paths.events}/`), raw]),
+      `badname-${raw.toString("hex")}`,
+      reason,
+      by,
+    );
+    out.push({ name, reason });
+  }
+  return out;
 }
 
 /** Acknowledges claimed events: they move to `delivered/`. Returns how many moved. */

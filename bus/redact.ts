@@ -74,8 +74,10 @@ const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, Replacer]> = [
   ],
   // user:password@ in URLs (the user name stays: it helps, and is not the secret).
   [/(?<![a-z0-9+.-])(?=([a-z][a-z0-9+.-]*))\1(:\/\/[^\s:/?#@]*):[^\s@/?#]+@/gi, `$1$2:${REDACTED}@`],
-  // Authorization schemes.
-  [/\b(Bearer|Basic|Token|Digest)(\s+)[A-Za-z0-9\-._~+/]{6,}=*/g, `$1$2${REDACTED}`],
+  // Authorization schemes. Scheme names are case-insensitive (RFC 9110): "bearer" always
+  // announces a credential; "token"/"basic" in lower case are too common in prose.
+  [/\b(Bearer)(\s+)[A-Za-z0-9\-._~+/]{6,}=*/gi, `$1$2${REDACTED}`],
+  [/\b(Basic|Token|Digest)(\s+)[A-Za-z0-9\-._~+/]{6,}=*/g, `$1$2${REDACTED}`],
   // JWTs (header.payload.signature, signature possibly empty).
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // Cloud and SaaS key shapes.
@@ -89,7 +91,10 @@ const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, Replacer]> = [
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, REDACTED],
   [/\bnpm_[A-Za-z0-9]{36}\b/g, REDACTED],
   // Header lines whose whole value is a credential.
-  [/(\b(?:Cookie|Set-Cookie|Proxy-Authorization|X-Api-Key|X-Auth-Token)\s*:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
+  [
+    /(\b(?:Authorization|Cookie|Set-Cookie|Proxy-Authorization|X-Api-Key|X-Auth-Token)\s*:\s*)[^\r\n]+/gi,
+    `$1${REDACTED}`,
+  ],
   // KEY=value (env dumps, query strings, --flag=value) and "key": "value" (JSON in text). After
   // a colon only a quoted value counts, so prose such as "Invalid token: expected a string"
   // stays readable.

@@ -21,7 +21,13 @@ export const REASON_SUFFIX = ".reason.json";
  * Quarantines a file: moves it to `rejected/` (never deleting it) and writes
  * `<name>.reason.json` beside it. Returns the name it got in `rejected/`.
  */
-export function rejectFile(paths: BusPaths, fromPath: string, name: string, reason: string, by: string): string {
+export function rejectFile(
+  paths: BusPaths,
+  fromPath: string | Buffer,
+  name: string,
+  reason: string,
+  by: string,
+): string {
   ensurePrivateDir(paths.rejected);
   // Foreign names can repeat; protocol names never do.
   const target = existsSync(join(paths.rejected, name)) ? `${name}.${randomBytes(3).toString("hex")}` : name;

@@ -5,12 +5,12 @@ import {
   constants,
   existsSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readSync,
   renameSync,
   rmSync,
-  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -27,7 +27,9 @@ const SPARK_GITIGNORE = "# Spark's local bus state: never commit it.\n*\n!.gitig
 /** Creates `dir` (and parents) private to the owner; tightens it if it already exists looser. */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-  if ((statSync(dir).mode & 0o777) !== DIR_MODE) chmodSync(dir, DIR_MODE);
+  // lstat: a symlinked folder is left as it is; chmod would change its target's mode.
+  const stat = lstatSync(dir);
+  if (stat.isDirectory() && (stat.mode & 0o777) !== DIR_MODE) chmodSync(dir, DIR_MODE);
 }
 
 const prepared = new Set<string>();

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 // Builds the published JavaScript into dist/: apps import it with plain Node (no TypeScript
 // loader), and one bundle per entry point keeps `manifest` start-up fast (zod and the CLI
 // framework are tree-shaken into it instead of loaded file by file).
-import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -32,7 +32,8 @@ const entries = {
 };
 
 if (!typesOnly) {
-  rmSync(dist, { recursive: true, force: true });
+  // dist/ is rebuilt in place (never removed first), so a test run reading it while another
+  // build runs never finds it missing; outputs of earlier builds are pruned afterwards.
   const entryPoints = Object.fromEntries(
     Object.entries(entries)
       .filter(([, src]) => existsSync(join(root, src)))
@@ -50,18 +51,24 @@ if (!typesOnly) {
     logLevel: "warning",
     define: { __SPARK_VERSION__: JSON.stringify(pkg.version) },
   };
-  await build({
+  const outputs = new Set();
+  const app = await build({
     ...common,
+    metafile: true,
     entryPoints: Object.fromEntries(Object.entries(appEntries).map(([n, s]) => [n, join(root, s)])),
   });
-  await build({
+  const rest = await build({
     ...common,
+    metafile: true,
     entryPoints,
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     // Loaded from node_modules at run time: big, native, or meant to be shared with Pi.
     external: ["jiti", "@mariozechner/*", "blessed", "neo-blessed", "@fly/sprites", "ws", "typebox"],
   });
+  for (const meta of [app.metafile, rest.metafile])
+    for (const out of Object.keys(meta.outputs)) outputs.add(join(root, out));
+  pruneStale(dist, outputs);
   if (existsSync(join(dist, "cli.js"))) chmodSync(join(dist, "cli.js"), 0o755);
 }
 
@@ -74,4 +81,16 @@ if (!noTypes) {
     },
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+/** Removes JavaScript files (and maps) in dist/ that this build did not write. */
+function pruneStale(dir, keep) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "types") pruneStale(path, keep);
+    } else if (/\.js(\.map)?$/.test(entry.name) && !keep.has(path)) {
+      rmSync(path, { force: true });
+    }
+  }
 }

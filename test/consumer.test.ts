@@ -53,7 +53,9 @@ describe("the consumer", () => {
     const { paths } = tempProject();
     ensureBusDirs(paths);
     const { batches } = consume(paths, { debounceMs: 150 });
-    const ids = Array.from({ length: 20 }, () => emit(paths, { type: "server-error", feature: "f", error: new Error("same") }));
+    const ids = Array.from({ length: 20 }, () =>
+      emit(paths, { type: "server-error", feature: "f", error: new Error("same") }),
+    );
     await waitFor(() => files(paths.delivered).length === 20, "20 delivered events");
     expect(batches).toHaveLength(1);
     expect(batches[0]?.groups).toHaveLength(1);

@@ -11,7 +11,11 @@ const MIN = 60_000;
 describe("the pause file", () => {
   it("is absent, fresh, stale or unreadable", () => {
     expect(evaluatePause(undefined, now, 30 * MIN)).toEqual({ kind: "none" });
-    const fresh = evaluatePause(JSON.stringify({ by: "alice", since: iso(5 * MIN), reason: "deploying" }), now, 30 * MIN);
+    const fresh = evaluatePause(
+      JSON.stringify({ by: "alice", since: iso(5 * MIN), reason: "deploying" }),
+      now,
+      30 * MIN,
+    );
     expect(fresh).toMatchObject({ kind: "paused", stale: false, ageMs: 5 * MIN, pause: { by: "alice" } });
     expect(pauseHolds(fresh)).toBe(true);
     const stale = evaluatePause(JSON.stringify({ by: "bob", since: iso(31 * MIN), reason: "" }), now, 30 * MIN);
@@ -45,7 +49,11 @@ describe("presence liveness", () => {
   it("never checks a pid on another host", () => {
     let asked = false;
     const other = { ...record, host: "sprite-1" };
-    const alive = isPresenceAlive(other, { now, thisHost: "here", pidExists: () => ((asked = true), false) });
+    const probe = () => {
+      asked = true;
+      return false;
+    };
+    const alive = isPresenceAlive(other, { now, thisHost: "here", pidExists: probe });
     expect(alive).toBe(true);
     expect(asked).toBe(false);
     expect(isPresenceAlive({ ...other, heartbeatAt: iso(60_000) }, facts(true))).toBe(false);
@@ -70,10 +78,16 @@ describe("the effective pause", () => {
   });
 
   it("holds for a fresh manual pause, an unreadable pause, or a working human", () => {
-    const manual = evaluateHold({ kind: "paused", pause: { by: "alice", since: iso(0), reason: "deploy" }, ageMs: 0, stale: false }, []);
+    const manual = evaluateHold(
+      { kind: "paused", pause: { by: "alice", since: iso(0), reason: "deploy" }, ageMs: 0, stale: false },
+      [],
+    );
     expect(manual).toMatchObject({ held: true, cause: "manual" });
     expect(describeHold(manual)).toBe("paused by alice: deploy");
-    expect(evaluateHold({ kind: "unreadable", problem: "x" }, [])).toMatchObject({ held: true, cause: "unreadable-pause" });
+    expect(evaluateHold({ kind: "unreadable", problem: "x" }, [])).toMatchObject({
+      held: true,
+      cause: "unreadable-pause",
+    });
     const working = evaluateHold({ kind: "none" }, [agent("human", "working"), agent("human", "idle")]);
     expect(working).toEqual({ held: true, cause: "human-working", agents: ["human-working"] });
     expect(describeHold(working)).toBe("a human agent is working");

@@ -3,7 +3,8 @@ import { REDACTED, redactText, redactValue, secretKeyMatcher } from "../bus/reda
 
 const jwt =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtopsecretkeymaterial\nabcdefghijklmnop\n-----END RSA PRIVATE KEY-----";
+const pem =
+  "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtopsecretkeymaterial\nabcdefghijklmnop\n-----END RSA PRIVATE KEY-----";
 
 describe("secret keys", () => {
   const isSecret = secretKeyMatcher(["internalRef"]);
@@ -33,12 +34,9 @@ describe("secret keys", () => {
     expect(isSecret(key)).toBe(true);
   });
 
-  it.each(["className", "name", "email", "cwd", "passenger", "description", "count"])(
-    "leave %s alone",
-    (key) => {
-      expect(isSecret(key)).toBe(false);
-    },
-  );
+  it.each(["className", "name", "email", "cwd", "passenger", "description", "count"])("leave %s alone", (key) => {
+    expect(isSecret(key)).toBe(false);
+  });
 });
 
 describe("secret values inside text", () => {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { REPO } from "./repo.js";
 import { finished } from "./processes.js";
+import { REPO } from "./repo.js";
 
 /** Copies examples/hello-app into `dir`, linked to this repository's built package. */
 export function copyHelloApp(dir: string): void {
@@ -20,7 +20,10 @@ export interface RunningApp {
 }
 
 /** Starts the app (`node [--watch] server.js`) and resolves once it listens. */
-export async function startHelloApp(dir: string, options: { watch?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunningApp> {
+export async function startHelloApp(
+  dir: string,
+  options: { watch?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningApp> {
   const args = options.watch ? ["--watch", "server.js"] : ["server.js"];
   const child = spawn(process.execPath, args, {
     cwd: dir,
@@ -53,7 +56,11 @@ export async function startHelloApp(dir: string, options: { watch?: boolean; env
 }
 
 /** `POST /users` with a JSON body; resolves to the status and the parsed body. */
-export async function createUser(url: string, body: unknown, requestId?: string): Promise<{ status: number; body: unknown }> {
+export async function createUser(
+  url: string,
+  body: unknown,
+  requestId?: string,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${url}/users`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(requestId ? { "x-request-id": requestId } : {}) },

@@ -25,7 +25,10 @@ export function finished(child: ChildProcess): Promise<Finished> {
 }
 
 /** Runs `node <args>` in `cwd` and waits for it. */
-export function runNode(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Finished> {
+export function runNode(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<Finished> {
   const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
