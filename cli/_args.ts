@@ -2,3 +2,11 @@
 export const jsonArg = {
   json: { type: "boolean", description: "Print one JSON document (NDJSON for streams) and nothing else on stdout" },
 } as const;
+
+/**
+ * Marks a command whose arguments after the first word belong to another program (see
+ * `ownFlags` in _dispatch.ts): `manifest run grep -h x` hands `-h` to grep.
+ */
+export function passthrough<T extends object>(meta: T): T & { passthrough: true } {
+  return { ...meta, passthrough: true };
+}

@@ -29,7 +29,7 @@ async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolve
   for (;;) {
     const subCommands = await resolve(command.subCommands);
     if (!subCommands || Object.keys(subCommands).length === 0) return { command, parent, rest, path };
-    const index = rest.findIndex((a) => !a.startsWith("-"));
+    const index = subCommandIndex(rest, (await resolve(command.args)) ?? {});
     const name = index === -1 ? undefined : rest[index];
     if (name === undefined) return { command, parent, rest, path };
     const names = Object.keys(subCommands);
@@ -50,20 +50,41 @@ async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolve
 }
 
 /**
+ * Where the sub-command name is in `argv`: the first word that is neither a flag nor the
+ * value of one of the command's own string options (`events --state rejected` lists).
+ */
+function subCommandIndex(argv: readonly string[], args: ArgsDef): number {
+  const takesValue = (flag: string) => {
+    const name = flag.replace(/^-{1,2}/, "");
+    return Object.entries(args).some(
+      ([key, def]) =>
+        (def.type === "string" || def.type === "enum") &&
+        (key === name || ("alias" in def && [def.alias ?? []].flat().includes(name))),
+    );
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") return -1;
+    if (!arg.startsWith("-")) return i;
+    if (!arg.includes("=") && takesValue(arg)) i++;
+  }
+  return -1;
+}
+
+/**
  * Runs the CLI: `--help` (with exit codes), `--version`, then the command. Errors become
  * one or two lines on stderr (and a JSON error document with `--json`) and an exit code.
  */
 export async function runCli(root: AnyCommand, argv: string[], version: string): Promise<number> {
-  const json = argv.includes("--json");
-  const out = createOutput(json);
+  let out = createOutput(argv.includes("--json"));
   try {
     if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
       process.stdout.write(`${version}\n`);
       return EXIT.ok;
     }
     const resolved = await resolveCommand(root, argv);
-    const dashDash = resolved.rest.indexOf("--");
-    const flags = dashDash === -1 ? resolved.rest : resolved.rest.slice(0, dashDash);
+    const flags = ownFlags(resolved);
+    out = createOutput(flags.includes("--json"));
     if (flags.includes("--help") || flags.includes("-h")) {
       await printUsage(resolved);
       return EXIT.ok;
@@ -91,6 +112,19 @@ export async function runCli(root: AnyCommand, argv: string[], version: string):
     if (cli.code === "E_UNEXPECTED" && process.env.SPARK_DEBUG) out.note(String((error as Error)?.stack));
     return cli.exitCode;
   }
+}
+
+/**
+ * The arguments that belong to the command itself: everything before `--`, and for a
+ * command that runs another program (`meta.passthrough`, e.g. `manifest run`), everything
+ * before that program's name: `manifest run grep -h x` passes `-h` to grep.
+ */
+function ownFlags(resolved: Resolved): string[] {
+  const dashDash = resolved.rest.indexOf("--");
+  const own = dashDash === -1 ? resolved.rest : resolved.rest.slice(0, dashDash);
+  if (!(resolved.command.meta as { passthrough?: boolean } | undefined)?.passthrough) return own;
+  const program = own.findIndex((a) => !a.startsWith("-"));
+  return program === -1 ? own : own.slice(0, program);
 }
 
 /** Usage with the full command path (`manifest spark status`) and the exit codes. */

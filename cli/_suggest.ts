@@ -10,9 +10,7 @@ export function nearest(input: string, candidates: readonly string[]): string | 
     }
   }
   const allowed = Math.max(2, Math.floor(input.length / 3));
-  return bestDistance <= allowed || (best !== undefined && best.startsWith(input) && input.length >= 2)
-    ? best
-    : undefined;
+  return bestDistance <= allowed || (best?.startsWith(input) === true && input.length >= 2) ? best : undefined;
 }
 
 /** Damerau-Levenshtein distance (adjacent transpositions count as one edit). */

@@ -18,6 +18,9 @@ export const main = defineCommand({
   },
   subCommands: {
     spark,
+    run: () => import("./commands/run.js").then((m) => m.runCommand),
+    doctor: () => import("./commands/doctor.js").then((m) => m.doctorCommand),
+    hooks: () => import("./commands/hooks.js").then((m) => m.hooks),
   },
 });
 

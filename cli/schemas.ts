@@ -74,3 +74,121 @@ export const errorSchema = z.object({
 });
 
 export type StatusJson = z.output<typeof statusSchema>;
+
+const runJson = z.object({
+  startedAt: z.string(),
+  durationMs: z.number(),
+  outcome: z.enum(["ok", "failed", "killed", "interrupted", "not-started"]),
+  /** The child's own exit code (null when a signal ended it or it never started). */
+  exitCode: z.nullable(z.number()),
+  signal: z.nullable(z.string()),
+  logFile: z.nullable(z.string()),
+  event: z.nullable(z.object({ id: z.string(), fingerprint: z.string() })),
+});
+
+export const runResultSchema = z.object({
+  ok: z.boolean(),
+  command: z.string(),
+  resolved: z.object({
+    kind: z.enum(["program", "script"]),
+    file: z.string(),
+    args: z.array(z.string()),
+    script: z.nullable(z.string()),
+    packageManager: z.nullable(z.string()),
+  }),
+  every: z.nullable(z.string()),
+  everyMs: z.nullable(z.number()),
+  events: z.object({ enabled: z.boolean(), reason: z.nullable(z.string()) }),
+  /** The runner's exit code: the child's, 128+N after signal N, 127 when it cannot start. */
+  exitCode: z.number(),
+  stoppedBy: z.nullable(z.string()),
+  runs: z.array(runJson),
+});
+
+export type RunJson = z.output<typeof runJson>;
+export type RunResultJson = z.output<typeof runResultSchema>;
+
+const eventStateJson = z.enum(["pending", "claimed", "delivered", "rejected", "expired"]);
+/** An event as written on the bus (the full body; only the fields every event has are checked here). */
+const eventBodyJson = z.looseObject({ id: z.string(), type: z.string(), timestamp: z.string() });
+
+/** One NDJSON line of `manifest spark tail --json`. */
+export const tailRecordSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("event"), state: eventStateJson, event: eventBodyJson }),
+  z.object({
+    kind: z.literal("moved"),
+    id: z.string(),
+    name: z.string(),
+    type: z.nullable(z.string()),
+    from: eventStateJson,
+    to: eventStateJson,
+    consumer: z.nullable(z.string()),
+  }),
+  z.object({
+    kind: z.literal("rejected"),
+    id: z.string(),
+    name: z.string(),
+    type: z.nullable(z.string()),
+    reason: z.string(),
+    from: z.nullable(eventStateJson),
+  }),
+  z.object({ kind: z.literal("invalid"), id: z.string(), name: z.string(), state: eventStateJson, reason: z.string() }),
+]);
+
+const eventRowJson = z.object({
+  id: z.string(),
+  state: eventStateJson,
+  type: z.nullable(z.string()),
+  timestamp: z.nullable(z.string()),
+  feature: z.nullable(z.string()),
+  route: z.nullable(z.string()),
+  status: z.nullable(z.number()),
+  command: z.nullable(z.string()),
+  exitCode: z.nullable(z.number()),
+  message: z.nullable(z.string()),
+  fingerprint: z.nullable(z.string()),
+  file: z.string(),
+  valid: z.boolean(),
+  problem: z.nullable(z.string()),
+  reason: z.nullable(z.string()),
+  consumer: z.nullable(z.string()),
+});
+
+/** `manifest spark events [list] --json`: newest first; `total` counts all matches, beyond `--limit`. */
+export const eventsListSchema = z.object({
+  ok: z.literal(true),
+  states: z.array(eventStateJson),
+  total: z.number(),
+  events: z.array(eventRowJson),
+});
+
+/** `manifest spark events show <id> --json`: `event` when the file reads as one, else `problem` and `raw`. */
+export const eventShowSchema = z.object({
+  ok: z.literal(true),
+  id: z.string(),
+  state: eventStateJson,
+  file: z.string(),
+  consumer: z.nullable(z.string()),
+  reason: z.nullable(z.string()),
+  valid: z.boolean(),
+  problem: z.nullable(z.string()),
+  event: z.nullable(eventBodyJson),
+  raw: z.nullable(z.string()),
+});
+
+/** `manifest spark events requeue --json`: `ok` is false when any file was refused (exit 1). */
+export const requeueResultSchema = z.object({
+  ok: z.boolean(),
+  requeued: z.array(z.object({ id: z.string(), name: z.string(), from: eventStateJson })),
+  refused: z.array(z.object({ id: z.string(), name: z.string(), state: eventStateJson, reason: z.string() })),
+});
+
+/** `manifest spark events purge --json`. */
+export const purgeResultSchema = z.object({
+  ok: z.literal(true),
+  deleted: z.array(z.object({ id: z.string(), name: z.string(), state: eventStateJson })),
+  count: z.number(),
+});
+
+export type TailRecordJson = z.output<typeof tailRecordSchema>;
+export type EventRowJson = z.output<typeof eventRowJson>;

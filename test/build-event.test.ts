@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type EventInput, buildEvent, normalizeError } from "../bus/build-event.js";
+import { buildEvent, type EventInput, normalizeError } from "../bus/build-event.js";
 import { eventSchema } from "../bus/event-schema.js";
 import { LIMITS } from "../bus/limits.js";
 
@@ -7,7 +7,10 @@ const ctx = { environment: "development", host: "box", pid: 123, app: "hello-app
 
 describe("building an event", () => {
   it("fills in id, timestamp, environment, source and fingerprint, and passes the schema", () => {
-    const { event, json } = buildEvent({ type: "server-error", feature: "create-user", error: new TypeError("boom") }, ctx);
+    const { event, json } = buildEvent(
+      { type: "server-error", feature: "create-user", error: new TypeError("boom") },
+      ctx,
+    );
     expect(event.id).toMatch(/^\d{13}-\d{6}-server-error-123-[0-9a-f]{8}$/);
     expect(event.timestamp).toBe("2026-11-21T12:00:00.000Z");
     expect(event.environment).toBe("development");
@@ -32,7 +35,8 @@ describe("building an event", () => {
       },
       ctx,
     );
-    for (const secret of ["hunter2", "t0ps3cret", "abcdefghijklmnop", "zzzsecretzzz"]) expect(json).not.toContain(secret);
+    for (const secret of ["hunter2", "t0ps3cret", "abcdefghijklmnop", "zzzsecretzzz"])
+      expect(json).not.toContain(secret);
     expect(json).toContain("a@b.c");
   });
 

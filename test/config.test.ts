@@ -22,8 +22,15 @@ describe("config values", () => {
   });
 
   it("merge a partial section over the defaults", () => {
-    const parsed = parseSparkConfig({ watch: { serverErrors: false }, environments: { production: { tools: "read-only" } } }, {});
-    expect(parsed.ok && parsed.config.watch).toEqual({ unhandledErrors: true, serverErrors: false, processErrors: true });
+    const parsed = parseSparkConfig(
+      { watch: { serverErrors: false }, environments: { production: { tools: "read-only" } } },
+      {},
+    );
+    expect(parsed.ok && parsed.config.watch).toEqual({
+      unhandledErrors: true,
+      serverErrors: false,
+      processErrors: true,
+    });
     expect(parsed.ok && parsed.config.environments.production).toEqual({ tools: "read-only", behavior: "fix" });
     expect(parsed.ok && parsed.config.environments.development).toEqual({ tools: "full", behavior: "fix" });
   });

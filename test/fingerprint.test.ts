@@ -9,7 +9,11 @@ describe("fingerprints", () => {
     const a = fingerprint({
       type: "server-error",
       feature: "create-user",
-      error: { name: "TypeError", message: "user 42 not found (id 3f2a9c1e-1111-4222-8333-444455556666)", stack: stackAt(12) },
+      error: {
+        name: "TypeError",
+        message: "user 42 not found (id 3f2a9c1e-1111-4222-8333-444455556666)",
+        stack: stackAt(12),
+      },
     });
     const b = fingerprint({
       type: "server-error",

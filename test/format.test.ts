@@ -50,7 +50,9 @@ describe("the batch prompt", () => {
     const text = formatBatchPrompt(groupEvents(events), { maxBytes: 16 * 1024 });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(16 * 1024);
     expect(text).toContain("## 1. a 500 in feature-0");
-    expect(text).toMatch(/…and \d+ more problems \(\d+ events\) not shown here: read the files in `\.spark\/events\/delivered\/`/);
+    expect(text).toMatch(
+      /…and \d+ more problems \(\d+ events\) not shown here: read the files in `\.spark\/events\/delivered\/`/,
+    );
   });
 
   it("keeps a fence intact when the stack holds backticks", () => {
@@ -78,9 +80,11 @@ describe("one-line and JSON renderings", () => {
   it("describe each kind of event in words", () => {
     expect(describeEvent(serverError())).toBe("a 500 in create-user");
     expect(describeEvent(makeEvent({ type: "unhandled-error", error: new Error("x") }))).toBe("a crash in hello-app");
-    expect(describeEvent(makeEvent({ type: "process-error", command: "make", signal: "SIGKILL", error: { message: "killed" } }))).toBe(
-      "a failed run of make (signal SIGKILL)",
-    );
+    expect(
+      describeEvent(
+        makeEvent({ type: "process-error", command: "make", signal: "SIGKILL", error: { message: "killed" } }),
+      ),
+    ).toBe("a failed run of make (signal SIGKILL)");
     expect(describeEvent(makeEvent({ type: "deploy-done" }))).toBe("a deploy-done event");
   });
 
@@ -89,6 +93,10 @@ describe("one-line and JSON renderings", () => {
     const parsed = JSON.parse(formatEventJson(event));
     expect(Object.keys(parsed).slice(0, 4)).toEqual(["v", "id", "type", "traceId"]);
     expect(parsed).toEqual(JSON.parse(JSON.stringify(event)));
-    expect(groupsToJson(groupEvents([event]))[0]).toMatchObject({ count: 1, ids: [event.id], example: { id: event.id } });
+    expect(groupsToJson(groupEvents([event]))[0]).toMatchObject({
+      count: 1,
+      ids: [event.id],
+      example: { id: event.id },
+    });
   });
 });

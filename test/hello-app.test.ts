@@ -20,7 +20,11 @@ describe("the example app", () => {
     const app = await startHelloApp(root);
     try {
       expect((await createUser(app.url, { name: "Ada Lovelace" })).status).toBe(200);
-      const failed = await createUser(app.url, { name: "Ada", email: "ada@example.com", password: "s3cret-pw" }, "req-42");
+      const failed = await createUser(
+        app.url,
+        { name: "Ada", email: "ada@example.com", password: "s3cret-pw" },
+        "req-42",
+      );
       expect(failed.status).toBe(500);
       const all = events(root);
       expect(all).toHaveLength(1);
@@ -51,13 +55,10 @@ describe("the example app", () => {
       expect((await createUser(app.url, { name: "Ada" })).status).toBe(500);
       const file = join(root, "features/create-user.js");
       writeFileSync(file, readFileSync(file, "utf8").replace("last.toUpperCase()", '(last ?? "").toUpperCase()'));
-      const ok = await waitFor(
-        async () => {
-          const r = await createUser(app.url, { name: "Ada" }).catch(() => undefined);
-          return r?.status === 200 ? r : undefined;
-        },
-        "a 200 after the fix",
-      );
+      const ok = await waitFor(async () => {
+        const r = await createUser(app.url, { name: "Ada" }).catch(() => undefined);
+        return r?.status === 200 ? r : undefined;
+      }, "a 200 after the fix");
       expect(ok).toBeDefined();
     } finally {
       await app.stop();

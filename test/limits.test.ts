@@ -24,7 +24,10 @@ describe("size limits", () => {
   });
 
   it("shrink a large value until it serialises within the limit", () => {
-    const input = { user: { name: "bob", bio: "b".repeat(10_000) }, items: Array.from({ length: 500 }, (_, i) => ({ i })) };
+    const input = {
+      user: { name: "bob", bio: "b".repeat(10_000) },
+      items: Array.from({ length: 500 }, (_, i) => ({ i })),
+    };
     const out = shrinkValue(input, 4096);
     expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(4096);
     expect(JSON.stringify(out)).toContain("Truncated");

@@ -26,7 +26,11 @@ describe("reading an event body", () => {
     ["a bad type", bytes('{"type":"Bad Type","timestamp":"2026-11-21T10:00:00Z"}'), /`type`/],
     ["no timestamp", bytes('{"type":"x"}'), /`timestamp`/],
     ["an error event without error", bytes('{"type":"server-error","timestamp":"2026-11-21T10:00:00Z"}'), /`error`/],
-    ["an id that is not the file name", bytes('{"id":"other","type":"x","timestamp":"2026-11-21T10:00:00Z"}'), /does not match/],
+    [
+      "an id that is not the file name",
+      bytes('{"id":"other","type":"x","timestamp":"2026-11-21T10:00:00Z"}'),
+      /does not match/,
+    ],
   ])("rejects %s with a reason", (_what, body, reason) => {
     const read = parseEventBytes(body, "stem");
     expect(read.ok).toBe(false);

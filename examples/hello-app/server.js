@@ -42,7 +42,11 @@ async function handle(req, res) {
   } catch (error) {
     // What a framework does for you: the failure, with its feature and input, goes to Spark.
     spark.captureServerError({ feature: feature.name, route, status: 500, requestId, error, input });
-    send(res, 500, { status: 500, message: "Internal Server Error", meta: { feature: feature.name, request_id: requestId } });
+    send(res, 500, {
+      status: 500,
+      message: "Internal Server Error",
+      meta: { feature: feature.name, request_id: requestId },
+    });
   }
 }
 

@@ -1,0 +1,67 @@
+import { defineCommand } from "citty";
+import { jsonArg } from "../_args.js";
+import { CliError } from "../_errors.js";
+import { createOutput, type Output } from "../_output.js";
+import { projectPathsLenient, projectRoot } from "../_project.js";
+import { applyInit, gatherInitFacts } from "../init/files.js";
+import { type InitChange, type InitNote, planInit } from "../init/plan.js";
+
+/** `manifest spark init [--dry-run] [--no-entry] [--entry-file <file>]`. */
+export const initCommand = defineCommand({
+  meta: {
+    name: "init",
+    description: "Set Spark up in this project: config, Pi settings and skills, process hooks, .spark/",
+  },
+  args: {
+    "dry-run": { type: "boolean", description: "Print what would change and change nothing" },
+    entry: {
+      type: "boolean",
+      default: true,
+      description: "Add the process hooks import to the app's entry file",
+      negativeDescription: "Leave the app's entry file alone",
+    },
+    "entry-file": { type: "string", description: "The app's entry file, when Spark does not find it" },
+    ...jsonArg,
+  },
+  run({ args }) {
+    const out = createOutput(Boolean(args.json));
+    const dryRun = Boolean(args["dry-run"]);
+    const root = projectRoot();
+    const { paths } = projectPathsLenient(root);
+    const facts = gatherInitFacts(root, paths, {
+      enabled: args.entry !== false,
+      file: args["entry-file"] || undefined,
+    });
+    const plan = planInit(facts);
+    if (!plan.ok) throw new CliError(plan.problem, "E_PI_SETTINGS", plan.next);
+    if (!dryRun) applyInit(root, paths, plan.changes);
+    out.document({
+      ok: true,
+      root,
+      dryRun,
+      changed: !dryRun && plan.changes.length > 0,
+      changes: plan.changes.map(({ path, action, summary }) => ({ path, action, summary })),
+      notes: plan.notes,
+    });
+    if (!out.json) printPlan(out, root, dryRun, plan.changes, plan.notes);
+    return 0;
+  },
+});
+
+function printPlan(out: Output, root: string, dryRun: boolean, changes: InitChange[], notes: InitNote[]): void {
+  const { green, yellow, dim, bold } = out.style;
+  if (changes.length === 0) out.line(`${green("✔")} Nothing to change: Spark is set up in ${root}.`);
+  else out.line(bold(dryRun ? `Spark init would change, in ${root}:` : `Spark init changed, in ${root}:`));
+  for (const c of changes) {
+    const mark = c.action === "update" ? yellow("~") : green("+");
+    out.line(`  ${mark} ${c.path}: ${c.summary}`);
+  }
+  for (const n of notes) {
+    out.line(`  ${n.level === "warn" ? yellow("⚠") : dim("i")} ${n.message}`);
+    if (n.next) out.line(dim(`    ${n.next}`));
+  }
+  if (dryRun && changes.length > 0) out.line(dim("Nothing was written (--dry-run)."));
+  else if (!dryRun && changes.length > 0) {
+    out.line(dim("Next: `manifest hooks install` (pause during rebases, checks), `manifest doctor` (check it all)."));
+  }
+}

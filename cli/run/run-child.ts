@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { isatty } from "node:tty";
+import type { BusPaths } from "../../bus/paths.js";
+import { unlinkIfExists } from "../../bus/secure-fs.js";
+import { type OpenedLog, openLog, pruneLogs } from "./log-files.js";
+import type { ChildExit } from "./outcome.js";
+import { RunLog } from "./run-log.js";
+import type { SignalRelay } from "./signals.js";
+
+/** Output still coming this long after the child exited is from its orphans: stop waiting. */
+const ORPHAN_IDLE_MS = 1000;
+
+/** What to run, resolved (no shell). */
+export interface SpawnTarget {
+  file: string;
+  args: readonly string[];
+  /** argv[0] as the child sees it: the name the user typed. */
+  argv0: string;
+}
+
+export interface RunChildOptions {
+  paths: BusPaths;
+  logName: string;
+  keepLogs: number;
+  /** `--json`: the child's stdout goes to our stderr, so our stdout holds only the document. */
+  json: boolean;
+  relay: SignalRelay;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** One finished run. */
+export interface ChildRun {
+  startedAt: Date;
+  durationMs: number;
+  /** How it ended; undefined when it never started. */
+  exit: ChildExit | undefined;
+  /** Why it did not start (ENOENT, EACCES…). */
+  spawnError: NodeJS.ErrnoException | undefined;
+  /** Signals the runner passed on to it. */
+  forwarded: readonly string[];
+  /** The log, relative to the project root (undefined when it never started). */
+  logFile: string | undefined;
+  /** The last lines of output, redacted. */
+  tail: string;
+  /** Set when the log could not be opened or written completely. */
+  logError: Error | undefined;
+}
+
+/**
+ * Runs the command once: its output is shown live and written, redacted, to a new log; Ctrl+C,
+ * SIGTERM and SIGHUP are passed on to it. Resolves when it has exited and its output is on disk.
+ */
+export async function runChild(target: SpawnTarget, options: RunChildOptions): Promise<ChildRun> {
+  const startedAt = new Date();
+  // A bus folder that cannot be written must not keep the command from running.
+  let opened: OpenedLog | undefined;
+  let unavailable: Error | undefined;
+  try {
+    opened = openLog(options.paths, options.logName, startedAt);
+  } catch (error) {
+    unavailable = error as Error;
+  }
+  const log = new RunLog(opened ? { fd: opened.fd } : { unavailable: unavailable ?? new Error("no log") });
+  if (opened) pruneLogs(options.paths, options.logName, options.keepLogs);
+  const terminal = { out: options.json ? process.stderr : process.stdout, err: process.stderr };
+  // Without a terminal on stdin nothing delivers Ctrl+C to the whole job, so the child leads its
+  // own process group and gets each signal, with the processes it starts (npm → sh → node), from
+  // us. With one, it must stay in the terminal's foreground group to read from it, and Ctrl+C
+  // reaches it from the terminal directly: sending it again would make one Ctrl+C two (and a
+  // second Ctrl+C means "force quit" to many dev servers). SIGTERM and SIGHUP are always sent.
+  // (isatty, not process.stdin: that would open a handle on the stdin the child inherits.)
+  const ownGroup = !isatty(0);
+  const child = spawn(target.file, [...target.args], {
+    argv0: target.argv0,
+    cwd: options.cwd,
+    env: childEnv(options.env, terminal.out),
+    stdio: ["inherit", "pipe", "pipe"],
+    detached: ownGroup,
+    shell: false,
+  });
+  const forwarded =
+    child.pid === undefined ? [] : options.relay.attach(child.pid, ownGroup, ownGroup ? [] : ["SIGINT"]);
+  const outputs = [tee(child.stdout, terminal.out, log.input()), tee(child.stderr, terminal.err, log.input())];
+  const ended = await exitOf(child);
+  options.relay.detach();
+  if (ended.exit) await outputsDone(child, log);
+  for (const output of outputs) output.stop();
+  await Promise.all(outputs.map((o) => o.finished));
+  log.close();
+  // A command that never started wrote nothing: its empty log would only mislead.
+  if (ended.error && opened) unlinkIfExists(opened.path);
+  return {
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    exit: ended.exit,
+    spawnError: ended.error,
+    forwarded: [...forwarded],
+    logFile: ended.error ? undefined : opened?.shown,
+    tail: log.tail.toString(),
+    logError: log.error,
+  };
+}
+
+/** The child's environment: colours kept when we print to a terminal (the pipe would hide it). */
+function childEnv(env: NodeJS.ProcessEnv, terminal: NodeJS.WriteStream): NodeJS.ProcessEnv {
+  if (!terminal.isTTY || env.FORCE_COLOR !== undefined || env.NO_COLOR !== undefined) return env;
+  return { ...env, FORCE_COLOR: "1" };
+}
+
+interface Tee {
+  /** Detaches from the source and ends the log input (idempotent). */
+  stop(): void;
+  /** Resolves when the log input has taken everything. */
+  finished: Promise<void>;
+}
+
+/** Pipes `source` both to the terminal and to the log, each with its own backpressure. */
+function tee(source: Readable, terminal: NodeJS.WriteStream, input: Writable): Tee {
+  // A closed terminal (`manifest run … | head`) must not stop the log or crash the runner.
+  const onTerminalError = () => source.unpipe(terminal);
+  terminal.on("error", onTerminalError);
+  source.pipe(terminal, { end: false });
+  source.pipe(input);
+  const finished = new Promise<void>((resolve) => {
+    input.once("finish", resolve);
+    input.once("error", () => resolve());
+  });
+  return {
+    stop() {
+      terminal.off("error", onTerminalError);
+      source.unpipe(terminal);
+      if (!input.writableEnded) {
+        source.unpipe(input);
+        source.destroy();
+        input.end();
+      }
+    },
+    finished,
+  };
+}
+
+/** Resolves with the exit, or with the error that kept the child from starting. */
+function exitOf(child: ChildProcess): Promise<{ exit?: ChildExit; error?: NodeJS.ErrnoException }> {
+  return new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve({ exit: { code, signal } }));
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      // After a start, 'error' only means a failed kill(): the exit still comes.
+      if (child.pid === undefined) resolve({ error });
+    });
+  });
+}
+
+/**
+ * Waits until the child's pipes close, which is when its last output has been read. A
+ * process it left behind may hold them open: then stop once output has gone quiet.
+ */
+async function outputsDone(child: ChildProcess, log: RunLog): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    if (child.stdout?.closed && child.stderr?.closed) resolve();
+    else child.once("close", () => resolve());
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const quiet = new Promise<void>((resolve) => {
+    const check = () => {
+      if (Date.now() - log.lastActivity >= ORPHAN_IDLE_MS) resolve();
+      else timer = setTimeout(check, 100);
+    };
+    timer = setTimeout(check, ORPHAN_IDLE_MS);
+  });
+  await Promise.race([closed, quiet]);
+  clearTimeout(timer);
+}
