@@ -1,0 +1,55 @@
+import { userInfo } from "node:os";
+import { describeHold } from "../../bus/effective-pause.js";
+import { clearPause, writePause } from "../../bus/pause.js";
+import { busSnapshot } from "../../bus/snapshot.js";
+import type { SparkSession } from "./spark-session.js";
+
+/** What `/spark <args>` does, as text to show. */
+export function runSparkCommand(session: SparkSession | undefined, args: string): string {
+  if (!session)
+    return "Spark is not running in this session (disabled, or its config failed to load: run `manifest doctor`).";
+  const [verb = "status", ...rest] = args.trim().split(/\s+/).filter(Boolean);
+  const { paths, config } = session.context;
+  switch (verb) {
+    case "status": {
+      const s = busSnapshot(paths, config);
+      const live = s.agents.filter((a) => a.alive);
+      return [
+        `Spark: ${s.enabled ? "on" : "off"} · ${s.environment} · ${s.behavior} · tools ${s.tools}`,
+        `Events: ${s.counts.pending} pending, ${s.counts.claimed} claimed, ${s.counts.delivered} delivered, ${s.counts.rejected} rejected, ${s.counts.expired} expired`,
+        `Pause: ${s.hold.held ? describeHold(s.hold) : "none"}`,
+        `Agents: ${live.map((a) => `${a.role} ${a.status} (pid ${a.pid})`).join(", ") || "none"}`,
+        `Sidecar: ${s.sidecar ? `alive (pid ${s.sidecar.pid})` : "not running"}`,
+        s.counts.pending > 0 && !s.sidecar ? "`/spark take` brings the pending events into this session." : "",
+      ]
+        .filter(Boolean)
+        .join("\n");
+    }
+    case "take": {
+      if (!session.human) return "`/spark take` is for human sessions; the sidecar takes events on its own.";
+      const n = session.human.take();
+      return n === 0 ? "No pending events to take." : `Took ${n} event${n === 1 ? "" : "s"} into this session.`;
+    }
+    case "pause": {
+      const pause = writePause(paths, { by: byWhom(), reason: rest.join(" ") });
+      session.human?.refresh();
+      return `⏸ Spark paused${pause.reason ? `: ${pause.reason}` : ""}. \`/spark resume\` delivers what is held.`;
+    }
+    case "resume": {
+      const removed = clearPause(paths);
+      session.sidecar?.poke();
+      session.human?.refresh();
+      return removed ? "▶ Spark resumed: held events are delivered now." : "Spark was not paused.";
+    }
+    default:
+      return `Unknown /spark command "${verb}". Use /spark [status|take|pause <reason>|resume].`;
+  }
+}
+
+function byWhom(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "pi";
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The Spark Pi extension: thin wiring of Pi's events to the bus. A human session keeps a
+ * presence file and an ambient status line; the sidecar (role set explicitly) consumes
+ * events and injects one message per batch. All logic lives in the modules beside this
+ * file and in bus/.
+ */
+import type { ExtensionAPI, ExtensionFactory } from "@mariozechner/pi-coding-agent";
+import { runSparkCommand } from "./commands.js";
+import { systemPromptAddition } from "./instructions.js";
+import { resolveRole, type SparkRole } from "./role.js";
+import { SparkSession } from "./spark-session.js";
+
+export interface SparkExtensionOptions {
+  /** Fixes the role (SDK hosts); otherwise `--spark-role` or `SPARK_ROLE` decide. */
+  role?: SparkRole;
+}
+
+/** Builds the extension; the default export is this with the role taken from Pi's flags/env. */
+export function createSparkExtension(options: SparkExtensionOptions = {}): ExtensionFactory {
+  return (pi: ExtensionAPI) => {
+    let session: SparkSession | undefined;
+    let stopping: Promise<void> | undefined;
+
+    if (!options.role) {
+      pi.registerFlag("spark-role", { description: "Spark role: sidecar (consume events) or human", type: "string" });
+    }
+    const role = (): SparkRole => options.role ?? resolveRole(process.env, safeFlag(pi));
+
+    pi.on("session_start", async (_event, ctx) => {
+      // A replacement session starts only after the previous one has let go of everything.
+      await stopping;
+      // Pi 0.73.1's RPC `new_session` binds the new session twice, so one instance can get
+      // two session_start events: the second must not start (and leak) a second Spark.
+      if (session) return;
+      session = SparkSession.start(pi, ctx, role());
+    });
+
+    pi.on("session_shutdown", async () => {
+      const current = session;
+      session = undefined;
+      stopping = current?.stop();
+      await stopping;
+    });
+
+    pi.on("tool_call", (event) => session?.onToolCall(event.toolName));
+
+    pi.on("agent_end", () => session?.onAgentEnd());
+
+    pi.on("message_end", (event) => session?.onMessageEnd(event.message as { role: string }));
+
+    pi.on("before_agent_start", (event) => {
+      if (!session) return undefined;
+      const { role: r, config, profile } = session.context;
+      return { systemPrompt: `${event.systemPrompt}\n${systemPromptAddition(r, config.environment, profile)}` };
+    });
+
+    pi.registerCommand("spark", {
+      description: "Spark: status | take (claim pending events here) | pause [reason] | resume",
+      getArgumentCompletions: (prefix) =>
+        ["status", "take", "pause", "resume"]
+          .filter((c) => c.startsWith(prefix))
+          .map((value) => ({ value, label: value })),
+      handler: async (args, ctx) => {
+        const text = runSparkCommand(session, args);
+        if (ctx.hasUI) ctx.ui.notify(text, "info");
+        else process.stdout.write(`${text}\n`);
+      },
+    });
+  };
+}
+
+function safeFlag(pi: ExtensionAPI): unknown {
+  try {
+    return pi.getFlag("spark-role");
+  } catch {
+    return undefined;
+  }
+}
+
+export default createSparkExtension();

@@ -1,0 +1,138 @@
+import type { ExtensionAPI, ExtensionContext } from "@mariozechner/pi-coding-agent";
+import { findProjectRoot, loadConfig } from "../../bus/config-load.js";
+import { profileFor } from "../../bus/config-schema.js";
+import { emitEvent, writerContext } from "../../bus/emit.js";
+import { newAgentId } from "../../bus/presence.js";
+import { ensureBusDirs } from "../../bus/secure-fs.js";
+import type { SparkContext } from "./context.js";
+import { Delivery } from "./delivery.js";
+import { type HumanRole, startHumanRole } from "./human-role.js";
+import { PresenceKeeper } from "./presence-keeper.js";
+import { blockedByToolsLevel, MUTATING_TOOLS, type SparkRole } from "./role.js";
+import { type SidecarRole, startSidecarRole } from "./sidecar-role.js";
+
+/** Spark's state for one Pi session, from `session_start` to `session_shutdown`. */
+export class SparkSession {
+  private constructor(
+    readonly context: SparkContext,
+    private readonly presence: PresenceKeeper,
+    private readonly delivery: Delivery,
+    private readonly roleImpl: { human?: HumanRole; sidecar?: SidecarRole },
+  ) {}
+
+  /**
+   * Starts Spark for a session: presence, an `agent-start` event, and the role. Returns
+   * undefined (after saying why) when Spark is off or its config is broken.
+   */
+  static start(pi: ExtensionAPI, ctx: ExtensionContext, role: SparkRole): SparkSession | undefined {
+    const ui = uiOf(ctx);
+    let loaded: ReturnType<typeof loadConfig>;
+    try {
+      loaded = loadConfig(findProjectRoot(ctx.cwd));
+    } catch (error) {
+      ui.status(`⚠ Spark is off: ${(error as Error).message.split("\n")[0]}`);
+      ui.notify(`Spark is off: ${(error as Error).message}`, "warning");
+      return undefined;
+    }
+    const { root, paths, config } = loaded;
+    if (!config.enabled) {
+      ui.status(undefined);
+      return undefined;
+    }
+    ensureBusDirs(paths);
+    const agentId = newAgentId(role);
+    const report = (error: unknown) => ui.notify(`Spark: ${(error as Error)?.message ?? String(error)}`, "warning");
+    const context: SparkContext = {
+      pi,
+      ctx,
+      role,
+      agentId,
+      root,
+      paths,
+      config,
+      profile: profileFor(config),
+      status: ui.status,
+      notify: ui.notify,
+      report,
+    };
+    const presence = new PresenceKeeper(
+      paths,
+      { id: agentId, role, cwd: ctx.cwd },
+      config.presence.heartbeatMs,
+      report,
+    );
+    emitAgentEvent(context, "agent-start");
+    const delivery = new Delivery(pi, ctx);
+    const impl =
+      role === "sidecar"
+        ? { sidecar: startSidecarRole(context, delivery) }
+        : { human: startHumanRole(context, delivery) };
+    if (role === "sidecar") ui.status(`⚡ Spark sidecar (${config.environment}, ${context.profile.behavior})`);
+    return new SparkSession(context, presence, delivery, impl);
+  }
+
+  /** A tool is about to run: mark `working` on a mutating one; block it when read-only applies. */
+  onToolCall(toolName: string): { block: true; reason: string } | undefined {
+    if (this.context.role === "sidecar" && blockedByToolsLevel(toolName, this.context.profile.tools)) {
+      return {
+        block: true,
+        reason: `Spark runs read-only in ${this.context.config.environment}: ${toolName} is blocked. Investigate with read and report instead.`,
+      };
+    }
+    if (MUTATING_TOOLS.has(toolName)) this.presence.setStatus("working");
+    return undefined;
+  }
+
+  /** A message finished: Spark's own event messages are then in the session. */
+  onMessageEnd(message: { role: string; customType?: string; details?: unknown }): void {
+    this.delivery.onMessageEnd(message);
+  }
+
+  /** The agent run ended: idle again (a held sidecar may now deliver). */
+  onAgentEnd(): void {
+    this.presence.setStatus("idle");
+  }
+
+  get human(): HumanRole | undefined {
+    return this.roleImpl.human;
+  }
+
+  get sidecar(): SidecarRole | undefined {
+    return this.roleImpl.sidecar;
+  }
+
+  /** Closes every watcher and timer, removes the presence file, emits `agent-stop`. */
+  async stop(): Promise<void> {
+    await Promise.all([this.roleImpl.human?.stop(), this.roleImpl.sidecar?.stop()]);
+    this.presence.stop();
+    emitAgentEvent(this.context, "agent-stop");
+  }
+}
+
+function emitAgentEvent(s: SparkContext, type: "agent-start" | "agent-stop"): void {
+  try {
+    emitEvent(s.paths, { type, agentId: s.agentId, role: s.role }, writerContext(s.config, "pi"));
+  } catch (error) {
+    s.report(error);
+  }
+}
+
+/** Status and notifications that do nothing without a UI and never throw (stale ctx included). */
+function uiOf(ctx: ExtensionContext): Pick<SparkContext, "status" | "notify"> {
+  return {
+    status(text) {
+      try {
+        if (ctx.hasUI) ctx.ui.setStatus("spark", text);
+      } catch {
+        // The session was replaced: nothing to show it on.
+      }
+    },
+    notify(text, level = "info") {
+      try {
+        if (ctx.hasUI) ctx.ui.notify(text, level);
+      } catch {
+        // Same.
+      }
+    },
+  };
+}

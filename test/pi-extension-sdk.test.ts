@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fauxAssistantMessage, fauxText, fauxToolCall } from "@mariozechner/pi-ai";
+import { afterEach, describe, expect, it } from "vitest";
+import { emitEvent } from "../bus/emit.js";
+import type { BusPaths } from "../bus/paths.js";
+import { clearPause, writePause } from "../bus/pause.js";
+import { readAgents } from "../bus/presence.js";
+import { type PiHarness, sparkMessages, startPi } from "./helpers/pi-sdk.js";
+import { waitFor } from "./helpers/processes.js";
+import { tempProject } from "./helpers/temp-project.js";
+
+const FAST = "export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 } };\n";
+
+const running: PiHarness[] = [];
+afterEach(async () => {
+  for (const h of running.splice(0)) await h.shutdown();
+});
+
+async function pi(root: string, role: "human" | "sidecar", steps: Parameters<typeof startPi>[2] = {}) {
+  const harness = await startPi(root, role, steps);
+  running.push(harness);
+  return harness;
+}
+
+const writer = { environment: "development", host: "test", pid: process.pid, redactKeys: [] };
+const serverError = (paths: BusPaths, message = "Cannot read properties of undefined (reading 'toUpperCase')") =>
+  emitEvent(
+    paths,
+    { type: "server-error", feature: "create-user", route: "POST /users", status: 500, error: new TypeError(message) },
+    writer,
+  );
+
+const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")) : []);
+const liveRoles = (paths: BusPaths) =>
+  readAgents(paths)
+    .flatMap((e) => (e.ok ? [e.agent.role] : []))
+    .sort();
+
+describe("presence", () => {
+  it("each session keeps a presence file from start to shutdown, and the sidecar hears the human join without a turn", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const sidecar = await pi(root, "sidecar");
+    const human = await pi(root, "human");
+    expect(liveRoles(paths)).toEqual(["human", "sidecar"]);
+    await waitFor(
+      () => sidecar.session.messages.some((m) => (m as { customType?: string }).customType === "spark-agents"),
+      "the join notice in the sidecar's conversation",
+    );
+    const notice = sidecar.session.messages.find(
+      (m) => (m as { customType?: string }).customType === "spark-agents",
+    ) as {
+      content: string;
+    };
+    expect(notice.content).toContain("A human Pi session joined");
+    expect(sidecar.calls()).toBe(0);
+    await human.shutdown();
+    expect(liveRoles(paths)).toEqual(["sidecar"]);
+    await sidecar.shutdown();
+    expect(liveRoles(paths)).toEqual([]);
+    expect(sidecar.errors).toEqual([]);
+    expect(human.errors).toEqual([]);
+  });
+});
+
+describe("the sidecar holds events while a human works", () => {
+  it("holds an event during a human bash call and delivers it in one message, saying since when, once the human is idle", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const sidecar = await pi(root, "sidecar", {
+      steps: [fauxAssistantMessage("Looking into the create-user failure.")],
+    });
+    const release = join(root, "release");
+    const human = await pi(root, "human", {
+      steps: [
+        fauxAssistantMessage(
+          fauxToolCall("bash", { command: `while [ ! -f ${release} ]; do sleep 0.02; done; echo done` }),
+          {
+            stopReason: "toolUse",
+          },
+        ),
+        fauxAssistantMessage("Done."),
+      ],
+    });
+    const run = human.session.prompt("tidy up the repo");
+    await waitFor(
+      () => readAgents(paths).some((e) => e.ok && e.agent.role === "human" && e.agent.status === "working"),
+      "the human to be working",
+    );
+    const event = serverError(paths);
+    await waitFor(() => sidecar.ui.currentStatus()?.includes("human agent is working"), "the sidecar to say it holds");
+    expect(sidecar.ui.currentStatus()).toMatch(/holding 1 event/);
+    expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
+    expect(sparkMessages(sidecar.session)).toEqual([]);
+
+    writeFileSync(release, "");
+    await run;
+    await waitFor(() => sparkMessages(sidecar.session).length === 1, "the held batch");
+    const [message] = sparkMessages(sidecar.session);
+    expect(message?.ids).toEqual([event.id]);
+    expect(message?.content).toMatch(/Held since \S+ \(a human agent is working\)/);
+    expect(message?.content).toContain("a 500 in create-user");
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${event.id}.json`), "the event acked into delivered/");
+    await waitFor(() => sidecar.calls() === 1, "the sidecar's model to be asked about it");
+  });
+});
+
+describe("a manual pause", () => {
+  it("holds events on disk until resume, then delivers them with the held-since note", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    writePause(paths, { by: "alice", reason: "deploying" });
+    const sidecar = await pi(root, "sidecar", { steps: [fauxAssistantMessage("On it.")] });
+    const event = serverError(paths);
+    await waitFor(() => sidecar.ui.currentStatus()?.includes("paused by alice: deploying"), "the hold to show");
+    expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
+    clearPause(paths);
+    await waitFor(() => sparkMessages(sidecar.session).length === 1, "delivery after resume");
+    expect(sparkMessages(sidecar.session)[0]?.content).toMatch(/Held since \S+ \(paused by alice: deploying\)/);
+  });
+});
+
+describe("a storm", () => {
+  it("turns 1,000 events into one message with grouped counts", async () => {
+    const { root, paths } = tempProject({
+      "config/spark.ts": "export default { debounce: { windowMs: 1000 }, batch: { maxEvents: 1000 } };\n",
+    });
+    const sidecar = await pi(root, "sidecar", { steps: [fauxAssistantMessage("Three problems; fixing.")] });
+    // Its own join notice goes first; the storm then falls within one debounce window.
+    await waitFor(
+      () => jsonFiles(paths.delivered).some((n) => n.includes("-agent-start-")),
+      "the sidecar's own notice",
+    );
+    const ids = new Set<string>();
+    for (let i = 0; i < 1000; i++)
+      ids.add(serverError(paths, ["user 1 missing", "db timeout after 30s", "boom"][i % 3] as string).id);
+    await waitFor(
+      () => jsonFiles(paths.delivered).filter((n) => ids.has(n.replace(/\.json$/, ""))).length === 1000,
+      "all 1,000 delivered",
+      30_000,
+    );
+    const messages = sparkMessages(sidecar.session);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ids).toHaveLength(1000);
+    const counts = [...(messages[0]?.content.matchAll(/\(×(\d+)\)/g) ?? [])].map((m) => Number(m[1]));
+    expect(counts.sort((a, b) => a - b)).toEqual([333, 333, 334]);
+    expect(Buffer.byteLength(messages[0]?.content ?? "")).toBeLessThanOrEqual(16 * 1024);
+  });
+});
+
+describe("the human role", () => {
+  it("never claims on its own, shows what Spark caught, and takes events when asked", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const human = await pi(root, "human", { steps: [fauxAssistantMessage(fauxText("Fixing create-user."))] });
+    const event = serverError(paths);
+    await waitFor(() => human.ui.currentStatus()?.includes("Spark caught a 500 in create-user"), "the caught status");
+    expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
+    await human.session.prompt("/spark take");
+    await waitFor(() => sparkMessages(human.session).length === 1, "the taken batch");
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${event.id}.json`), "the taken event acked");
+    expect(human.ui.notifications.map((n) => n.text)).toContain("Took 1 event into this session.");
+  });
+});
