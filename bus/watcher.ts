@@ -10,7 +10,7 @@ export interface FolderWatcher {
 }
 
 export interface WatchOptions {
-  /** Rescan at least this often even when the watcher says nothing (default 2000 ms). */
+  /** Rescan at least this often even when the watcher says nothing (default 2000 ms; 0: never). */
   backstopMs?: number;
   /** Keep the process alive while watching (default false: `pi -p` must still exit). */
   persistent?: boolean;
@@ -54,13 +54,14 @@ export function watchFolders(
   watcher.on("raw", () => hint("watch"));
   watcher.on("all", () => hint("watch"));
   watcher.on("error", (error) => options.onError?.(error));
-  const timer = setInterval(() => hint("backstop"), options.backstopMs ?? 2000);
-  if (!persistent) timer.unref();
+  const backstopMs = options.backstopMs ?? 2000;
+  const timer = backstopMs > 0 ? setInterval(() => hint("backstop"), backstopMs) : undefined;
+  if (timer && !persistent) timer.unref();
   return {
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await watcher.close();
     },
   };

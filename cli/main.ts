@@ -21,6 +21,7 @@ export const main = defineCommand({
     run: () => import("./commands/run.js").then((m) => m.runCommand),
     doctor: () => import("./commands/doctor.js").then((m) => m.doctorCommand),
     hooks: () => import("./commands/hooks.js").then((m) => m.hooks),
+    sidecar: () => import("./commands/sidecar.js").then((m) => m.sidecarCommand),
   },
 });
 

@@ -26,18 +26,30 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
     }
     const role = (): SparkRole => options.role ?? resolveRole(process.env, safeFlag(pi));
 
+    let sessionKey: string | undefined;
+
     pi.on("session_start", async (_event, ctx) => {
       // A replacement session starts only after the previous one has let go of everything.
       await stopping;
       // Pi 0.73.1's RPC `new_session` binds the new session twice, so one instance can get
       // two session_start events: the second must not start (and leak) a second Spark.
       if (session) return;
+      // Spark listed twice (global and project settings, say) would run twice in one
+      // session: the first instance runs, the others stand aside and say so.
+      const key = ctx.sessionManager.getSessionId();
+      if (!claimSession(key)) {
+        if (ctx.hasUI) ctx.ui.notify("Spark is loaded more than once in this session; only the first copy runs.", "warning");
+        return;
+      }
+      sessionKey = key;
       session = SparkSession.start(pi, ctx, role());
     });
 
     pi.on("session_shutdown", async () => {
       const current = session;
       session = undefined;
+      if (sessionKey) releaseSession(sessionKey);
+      sessionKey = undefined;
       stopping = current?.stop();
       await stopping;
     });
@@ -67,6 +79,25 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
       },
     });
   };
+}
+
+/** Sessions that have a running Spark, process-wide (two copies of the module share it). */
+const ACTIVE_KEY = Symbol.for("manifest-spark.active-sessions");
+function activeSessions(): Set<string> {
+  const registry = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  registry[ACTIVE_KEY] ??= new Set();
+  return registry[ACTIVE_KEY];
+}
+
+function claimSession(key: string): boolean {
+  const active = activeSessions();
+  if (active.has(key)) return false;
+  active.add(key);
+  return true;
+}
+
+function releaseSession(key: string): void {
+  activeSessions().delete(key);
 }
 
 function safeFlag(pi: ExtensionAPI): unknown {

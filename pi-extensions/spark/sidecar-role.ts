@@ -16,6 +16,7 @@ import { deliveredIds } from "./delivered-ids.js";
 import type { Delivery } from "./delivery.js";
 import { faultPoint } from "./fault.js";
 import { healthReport } from "./health.js";
+import { hasUsableModel } from "./model-check.js";
 import { batchIntro, type Orientation } from "./instructions.js";
 
 /** Housekeeping (dead claims, dead agents, .tmp, retention) runs every this many backstop ticks. */
@@ -48,7 +49,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   let ticks = 0;
 
   const hold = (): HoldState => {
-    if (!ctx.model) return { held: true, cause: "watch-only", reason: "no model is configured" };
+    if (!hasUsableModel(ctx.model, ctx.modelRegistry)) return { held: true, cause: "watch-only", reason: "no model is configured" };
     const facts = localLivenessFacts(config.presence.ttlMs);
     return evaluateHold(readPause(paths, config.pause.staleThresholdMinutes * 60_000), liveAgents(paths, facts));
   };
@@ -112,9 +113,10 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     },
   });
 
-  // The pause file and presence changes decide when held events go out: rescan on them too.
+  // The pause file and presence changes decide when held events go out: rescan on them too
+  // (hints only: the consumer's own backstop already rescans).
   const others: FolderWatcher = watchFolders([paths.agents, paths.spark], () => consumer.poke(), {
-    backstopMs: config.watcher.backstopMs,
+    backstopMs: 0,
     onError: (error) => s.report(error),
   });
 

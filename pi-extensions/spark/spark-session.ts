@@ -119,8 +119,12 @@ function emitAgentEvent(s: SparkContext, type: "agent-start" | "agent-stop"): vo
 
 /** Status and notifications that do nothing without a UI and never throw (stale ctx included). */
 function uiOf(ctx: ExtensionContext): Pick<SparkContext, "status" | "notify"> {
+  let shown: string | undefined;
   return {
     status(text) {
+      // Rescans repeat the same line; only a change is worth a redraw (or an RPC message).
+      if (text === shown) return;
+      shown = text;
       try {
         if (ctx.hasUI) ctx.ui.setStatus("spark", text);
       } catch {

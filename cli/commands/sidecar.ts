@@ -1,0 +1,35 @@
+import { defineCommand } from "citty";
+import { jsonArg } from "../_args.js";
+import { CliError, EXIT, usageError } from "../_errors.js";
+import { projectRoot } from "../_project.js";
+
+/** `manifest sidecar [--headless] [--model provider/id]`. */
+export const sidecarCommand = defineCommand({
+  meta: {
+    name: "sidecar",
+    description:
+      "Run the background Spark agent: a Pi session that takes the bus's events and works on them (dashboard, or --headless NDJSON)",
+  },
+  args: {
+    headless: { type: "boolean", description: "No screen: NDJSON status lines on stdout (services, cloud VMs)" },
+    model: { type: "string", description: "Model as provider/id (default: config sidecar.model, then Pi's default)" },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    if (args.model && !/^[^/\s]+\/\S+$/.test(args.model)) {
+      throw usageError(`--model "${args.model}" must be provider/id.`, "`pi --list-models` lists them.");
+    }
+    const headless = Boolean(args.headless || args.json);
+    if (!headless && !process.stdout.isTTY) {
+      throw usageError("The dashboard needs a terminal.", "Run it in a terminal (or `manifest up`), or add --headless.");
+    }
+    // Pi and blessed are heavy: loaded only for this command.
+    const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");
+    try {
+      return await runSidecar({ root: projectRoot(), model: args.model || undefined, headless });
+    } catch (error) {
+      if (error instanceof SidecarSetupError) throw new CliError(error.message, "E_MODEL", undefined, EXIT.usage);
+      throw error;
+    }
+  },
+});

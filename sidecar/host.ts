@@ -1,0 +1,200 @@
+import { join, resolve } from "node:path";
+import {
+  type AgentSession,
+  type AgentSessionRuntime,
+  createAgentSessionFromServices,
+  createAgentSessionRuntime,
+  createAgentSessionServices,
+  getAgentDir,
+  type LoadExtensionsResult,
+  SessionManager,
+} from "@mariozechner/pi-coding-agent";
+import { loadConfig, type LoadedConfig } from "../bus/config-load.js";
+import { clearPause, readPause, writePause } from "../bus/pause.js";
+import { ensurePrivateDir } from "../bus/secure-fs.js";
+import { createSparkExtension } from "../pi-extensions/spark/index.js";
+import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
+import { type ConversationItem, toConversationItem } from "./conversation.js";
+import { hostUiContext } from "./host-ui.js";
+import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
+
+/** Everything the sidecar host reports, in order. */
+export type HostItem =
+  | ConversationItem
+  | { kind: "status"; text: string | undefined }
+  | { kind: "notice"; level: "info" | "warning" | "error"; text: string };
+
+export interface SidecarOptions {
+  /** Project root (default: found from the cwd). */
+  root: string;
+  /** `provider/id`; default: config `sidecar.model`, then Pi's own default. */
+  model?: string | undefined;
+  /** Pi's agent folder (default: `PI_CODING_AGENT_DIR` or `~/.pi/agent`). */
+  agentDir?: string | undefined;
+}
+
+/** The running sidecar: a Pi session with Spark in the sidecar role. */
+export interface SidecarHost {
+  readonly loaded: LoadedConfig;
+  /** `provider/id` of the model, or undefined in watch-only mode. */
+  readonly model: string | undefined;
+  /** Set when there is no model: events stay pending, and this says how to fix it. */
+  readonly watchOnly: WatchOnly | undefined;
+  readonly sessionFile: string | undefined;
+  /** Spark's current status line. */
+  status(): string | undefined;
+  /** Whether the agent is working on something now. */
+  busy(): boolean;
+  subscribe(listener: (item: HostItem) => void): () => void;
+  /** Sends a person's message: a new prompt when idle, steering when busy. */
+  send(text: string): void;
+  /** Stops the current run. */
+  abort(): Promise<void>;
+  /** Pauses Spark (manual pause) or resumes it; returns the new state. */
+  togglePause(by: string): "paused" | "resumed";
+  /** Shuts down cleanly: session_shutdown (presence removed, claims acked or released), dispose. */
+  shutdown(): Promise<void>;
+}
+
+/** Thrown for a model that cannot be used: says which, and how to list the others. */
+export class SidecarSetupError extends Error {
+  override readonly name = "SidecarSetupError";
+}
+
+/**
+ * Starts the sidecar with the user's own Pi setup (auth, models, settings, other
+ * extensions) and Spark in the sidecar role. Its session lives in `.spark/sessions/` and is
+ * continued after a restart. No model is not an error: the sidecar then only watches.
+ */
+export async function startSidecarHost(options: SidecarOptions): Promise<SidecarHost> {
+  const root = resolve(options.root);
+  const loaded = loadConfig(root);
+  const agentDir = options.agentDir ?? getAgentDir();
+  const sessionDir = join(loaded.paths.spark, "sessions");
+  ensurePrivateDir(sessionDir);
+  const listeners = new Set<(item: HostItem) => void>();
+  // What happens during start-up (the health report, the first status) is kept for the
+  // first subscriber, which can only subscribe once the host is returned.
+  const backlog: HostItem[] = [];
+  const emit = (item: HostItem) => {
+    if (listeners.size === 0) backlog.push(item);
+    for (const listener of listeners) listener(item);
+  };
+  let statusText: string | undefined;
+  const ui = hostUiContext({
+    status: (key, text) => {
+      if (key !== "spark") return;
+      statusText = text;
+      emit({ kind: "status", text });
+    },
+    notify: (text, level) => emit({ kind: "notice", level, text }),
+  });
+
+  const wanted = options.model ?? loaded.config.sidecar.model;
+  let fallback: string | undefined;
+  const runtime: AgentSessionRuntime = await createAgentSessionRuntime(
+    async ({ cwd, sessionManager, sessionStartEvent }) => {
+      const services = await createAgentSessionServices({
+        cwd,
+        agentDir,
+        resourceLoaderOptions: {
+          extensionFactories: [createSparkExtension({ role: "sidecar" })],
+          // Spark may also be listed in .pi/settings.json (spark init puts it there for
+          // people's sessions): here it runs once, in the sidecar role, from the factory.
+          extensionsOverride: withoutListedSpark,
+        },
+      });
+      const model = wanted ? findModel(services.modelRegistry, wanted) : undefined;
+      const created = await createAgentSessionFromServices({ services, sessionManager, sessionStartEvent, model });
+      fallback = created.modelFallbackMessage;
+      return { ...created, services, diagnostics: services.diagnostics };
+    },
+    { cwd: root, agentDir, sessionManager: SessionManager.continueRecent(root, sessionDir) },
+  );
+
+  let session: AgentSession = runtime.session;
+  let unsubscribe = () => {};
+  const bind = async (s: AgentSession) => {
+    unsubscribe();
+    unsubscribe = s.subscribe((event) => {
+      const item = toConversationItem(event);
+      if (item) emit(item);
+    });
+    await s.bindExtensions({
+      uiContext: ui,
+      onError: (e) => emit({ kind: "notice", level: "error", text: `extension error (${e.event}): ${e.error}` }),
+      shutdownHandler: () => emit({ kind: "notice", level: "info", text: "the session asked to shut down" }),
+    });
+  };
+  runtime.setRebindSession(async (s) => {
+    session = s;
+    await bind(s);
+  });
+  await bind(session);
+
+  const model =
+    session.model && hasUsableModel(session.model, session.modelRegistry)
+      ? `${session.model.provider}/${session.model.id}`
+      : undefined;
+  const watchOnly = model ? undefined : watchOnlyInfo(fallback, agentDir);
+  let stopped = false;
+
+  return {
+    loaded,
+    model,
+    watchOnly,
+    sessionFile: session.sessionFile,
+    status: () => statusText,
+    busy: () => session.isStreaming,
+    subscribe(listener) {
+      listeners.add(listener);
+      for (const item of backlog.splice(0)) listener(item);
+      return () => listeners.delete(listener);
+    },
+    send(text) {
+      if (watchOnly) {
+        emit({ kind: "notice", level: "warning", text: "No model: the sidecar only watches. See the explanation above." });
+        return;
+      }
+      void session
+        .prompt(text, session.isStreaming ? { streamingBehavior: "steer" } : {})
+        .catch((error: unknown) => emit({ kind: "notice", level: "error", text: (error as Error).message }));
+    },
+    abort: () => session.abort(),
+    togglePause(by) {
+      const state = readPause(loaded.paths, Number.POSITIVE_INFINITY);
+      if (state.kind === "none") {
+        writePause(loaded.paths, { by, reason: "paused from the sidecar dashboard" });
+        return "paused";
+      }
+      clearPause(loaded.paths);
+      return "resumed";
+    },
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      await runtime.dispose();
+      unsubscribe();
+    },
+  };
+}
+
+/**
+ * Drops Spark instances that came from settings or discovery, whatever their path: they are
+ * the default export, which registers the `--spark-role` flag; the factory's instance (role
+ * fixed) does not.
+ */
+function withoutListedSpark(base: LoadExtensionsResult): LoadExtensionsResult {
+  return { ...base, extensions: base.extensions.filter((e) => !e.flags.has("spark-role")) };
+}
+
+function findModel(registry: { find(provider: string, id: string): unknown }, spec: string) {
+  const slash = spec.indexOf("/");
+  const model = slash > 0 ? registry.find(spec.slice(0, slash), spec.slice(slash + 1)) : undefined;
+  if (!model) {
+    throw new SidecarSetupError(
+      `model "${spec}" is not known to Pi. \`pi --list-models\` lists the models you can use (as provider/id).`,
+    );
+  }
+  return model as Parameters<typeof createAgentSessionFromServices>[0]["model"];
+}

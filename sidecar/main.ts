@@ -1,0 +1,19 @@
+/**
+ * `manifest sidecar`: the background Spark agent. Loaded lazily by the CLI (it pulls in Pi
+ * and blessed); headless with `--headless`, otherwise the blessed dashboard.
+ */
+import { runDashboard } from "./dashboard/index.js";
+import { runHeadless } from "./headless.js";
+import { type SidecarOptions, startSidecarHost } from "./host.js";
+
+export { SidecarSetupError } from "./host.js";
+
+export interface RunSidecarOptions extends SidecarOptions {
+  headless: boolean;
+}
+
+/** Starts the host and its front end; resolves with the exit code once it has shut down. */
+export async function runSidecar(options: RunSidecarOptions): Promise<number> {
+  const host = await startSidecarHost(options);
+  return options.headless ? runHeadless(host) : runDashboard(host);
+}
