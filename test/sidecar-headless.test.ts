@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ChatRequest, lastUserText, startMockModel } from "./fakes/mock-openai.js";
+import { CLI } from "./helpers/cli.js";
+import { copyHelloApp, createUser, startHelloApp } from "./helpers/hello-app.js";
+import { piAgentDir, piEnv } from "./helpers/pi-cli.js";
+import { finished, freePort, waitFor } from "./helpers/processes.js";
+import { requireBuild } from "./helpers/repo.js";
+import { tempProject } from "./helpers/temp-project.js";
+
+beforeAll(requireBuild);
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Sidecar {
+  child: ChildProcess;
+  lines(): Array<Record<string, unknown>>;
+  stop(): Promise<{ code: number | null }>;
+}
+
+function startSidecar(root: string, env: NodeJS.ProcessEnv, args: string[] = []): Sidecar {
+  const child = spawn(process.execPath, [CLI, "sidecar", "--headless", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const done = finished(child);
+  const sidecar: Sidecar = {
+    child,
+    lines: () =>
+      out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return done;
+    },
+  };
+  cleanups.push(async () => {
+    await sidecar.stop();
+  });
+  return sidecar;
+}
+
+const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")) : []);
+
+describe("manifest sidecar --headless", () => {
+  it("turns the app's 500 into one message, the scripted fix lands, the same request returns 200, the event is delivered", async () => {
+    const { root, paths } = tempProject();
+    copyHelloApp(root);
+    let seen: ChatRequest | undefined;
+    const model = await startMockModel([
+      (request) => {
+        seen = request;
+        return {
+          tool: "edit",
+          args: { path: "features/create-user.js", edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }] },
+        };
+      },
+      { text: "Fixed: create-user handles a name without a last name." },
+    ]);
+    cleanups.push(() => model.close());
+    const app = await startHelloApp(root, { watch: true, env: { PORT: String(await freePort()) } });
+    cleanups.push(() => app.stop());
+    const sidecar = startSidecar(root, piEnv(piAgentDir(root, model)), ["--model", "mock/mock-model"]);
+    const ready = await waitFor(() => sidecar.lines().find((l) => l.type === "ready"), "the ready line", 20_000);
+    expect(ready).toMatchObject({ model: "mock/mock-model", watchOnly: null });
+
+    const failed = await createUser(app.url, { name: "Ada" }, "req-headless");
+    expect(failed.status).toBe(500);
+    await waitFor(() => sidecar.lines().some((l) => l.type === "tool-end" && l.name === "edit"), "the edit", 30_000);
+    const sparkLines = sidecar.lines().filter((l) => l.type === "spark" && l.customType === "spark-events");
+    expect(sparkLines).toHaveLength(1);
+    expect(String(sparkLines[0]?.text)).toContain("a 500 in create-user");
+    expect(lastUserText(seen as ChatRequest)).toContain("features/create-user.js");
+    expect(readFileSync(join(root, "features/create-user.js"), "utf8")).toContain('(last ?? "").toUpperCase()');
+    const ok = await waitFor(
+      async () => {
+        const r = await createUser(app.url, { name: "Ada" }, "req-headless-2").catch(() => undefined);
+        return r?.status === 200 ? r : undefined;
+      },
+      "the same request to succeed",
+      20_000,
+    );
+    expect(ok.status).toBe(200);
+    await waitFor(() => jsonFiles(paths.delivered).some((n) => n.includes("-server-error-")), "the event in delivered/");
+
+    const stopped = await sidecar.stop();
+    expect(stopped.code).toBe(0);
+    expect(sidecar.lines().at(-1)).toMatchObject({ type: "stopped" });
+    expect(jsonFiles(paths.agents)).toEqual([]);
+  });
+
+  it("without a model only watches: the event stays pending and the output says how to configure one", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": "export default { debounce: { windowMs: 50 } };\n" });
+    const sidecar = startSidecar(root, piEnv(piAgentDir(root)));
+    const ready = await waitFor(() => sidecar.lines().find((l) => l.type === "ready"), "the ready line", 20_000);
+    expect(ready.model).toBeNull();
+    const howTo = (ready.watchOnly as { howTo: string[] }).howTo.join("\n");
+    expect(howTo).toContain("/login");
+    expect(howTo).toContain("manifest sidecar --model");
+    const emitted = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, "spark", "emit", "server-error", "--json"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on("close", () => resolve((JSON.parse(out) as { id: string }).id));
+      child.on("error", reject);
+    });
+    await waitFor(
+      () => sidecar.lines().some((l) => l.type === "status" && /holding 1 event: watch-only/.test(String(l.text))),
+      "the watch-only hold in the status",
+    );
+    expect(jsonFiles(paths.events)).toContain(`${emitted}.json`);
+    expect((await sidecar.stop()).code).toBe(0);
+    expect(jsonFiles(paths.events)).toContain(`${emitted}.json`);
+  });
+
+  it("refuses a model Pi does not know, saying how to list them", async () => {
+    const { root } = tempProject();
+    const sidecar = startSidecar(root, piEnv(piAgentDir(root)), ["--model", "nope/nothing"]);
+    const result = await finished(sidecar.child);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('model "nope/nothing" is not known to Pi');
+    expect(result.stderr).toContain("pi --list-models");
+  });
+});
