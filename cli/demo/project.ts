@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../_package.js";
+
+/** The demo's own project: the example app, linked to this Spark, initialised. */
+export interface DemoProject {
+  dir: string;
+  /** What `manifest spark init` reported it changed. */
+  initChanges: string[];
+}
+
+/** The built `manifest` of this package, as argv for node. */
+export function manifestArgv(): string[] {
+  return [join(packageRoot(), "dist", "cli.js")];
+}
+
+/**
+ * Copies examples/hello-app into a fresh temp folder, links `manifest-spark` to this package
+ * (so the app and `spark init` use the Spark that runs the demo) and runs `spark init` there.
+ * The config gets short windows so the story moves at once, and the app's port.
+ */
+export function prepareDemoProject(port: number): DemoProject {
+  const dir = mkdtempSync(join(tmpdir(), "spark-demo-"));
+  cpSync(join(packageRoot(), "examples", "hello-app"), dir, {
+    recursive: true,
+    filter: (src) => !src.includes("node_modules"),
+  });
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(packageRoot(), join(dir, "node_modules", "manifest-spark"), "dir");
+  writeFileSync(
+    join(dir, "config", "spark.ts"),
+    `import { defineSparkConfig } from "manifest-spark";
+
+// The demo's Spark config: short windows so the story moves at once.
+export default defineSparkConfig({
+  debounce: { windowMs: 300 },
+  up: { app: "PORT=${port} manifest run dev" },
+});
+`,
+  );
+  const out = execFileSync(process.execPath, [...manifestArgv(), "spark", "init", "--json"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, SPARK_ROOT: "" },
+  });
+  const changes = (JSON.parse(out) as { changes?: Array<{ summary?: string; path?: string }> }).changes ?? [];
+  return { dir, initChanges: changes.map((c) => c.summary ?? c.path ?? "changed") };
+}

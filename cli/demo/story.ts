@@ -1,0 +1,31 @@
+/** The lines the demo prints, one function per step, so the story reads the same everywhere. Pure. */
+
+export const story = {
+  title: (mode: string) => `⚡ Spark demo (${mode})`,
+  copied: (dir: string) => `1. The example app, copied to ${dir}`,
+  initialised: (changes: string[]) =>
+    `2. manifest spark init set it up:\n${changes.map((c) => `     · ${c}`).join("\n")}`,
+  appUp: (url: string) => `3. The app runs under \`manifest run dev\` on ${url}`,
+  sidecarUp: (model: string | null, replay: boolean) =>
+    replay
+      ? "4. The sidecar runs with a REPLAY model: the fix you will see is scripted, not a live model"
+      : model
+        ? `4. The sidecar runs with your model ${model}`
+        : "4. The sidecar runs, but Pi has no model configured: it will only watch (nothing is lost)",
+  request: (body: string, status: number) =>
+    `5. POST /users ${body} → ${status}${status >= 500 ? "   (the bug: create-user assumes every name has a last name)" : ""}`,
+  captured: (file: string) => `6. The app wrote a server-error event, its password redacted: ${file}`,
+  injected: () => "7. The sidecar claimed it and gave Pi one message with the feature, route, stack and input",
+  agent: (line: string) => `   Pi │ ${line}`,
+  held: (explanation: string[]) =>
+    [
+      "7. The sidecar holds the event: no model. It stays pending on disk until one is configured.",
+      ...explanation.map((l) => `   ${l}`),
+      "   To see the whole story without a model: `manifest demo --replay` (a scripted fix, labelled as such).",
+    ].join("\n"),
+  fixed: (status: number) =>
+    status === 200
+      ? `8. The same request again → ${status}   ✔ fixed`
+      : `8. The same request again → ${status}   ✖ not fixed yet (see the conversation above)`,
+  done: (dir: string) => `Done. The demo project stays in ${dir} (remove it with rm -rf when you are done).`,
+};
