@@ -33,7 +33,12 @@ export function toConversationItem(event: AgentSessionEvent): ConversationItem |
         : { kind: "assistant", text };
     }
     case "tool_execution_start":
-      return { kind: "tool-start", id: event.toolCallId, name: event.toolName, summary: summarizeArgs(event.toolName, event.args) };
+      return {
+        kind: "tool-start",
+        id: event.toolCallId,
+        name: event.toolName,
+        summary: summarizeArgs(event.toolName, event.args),
+      };
     case "tool_execution_end":
       return {
         kind: "tool-end",
@@ -63,7 +68,9 @@ export function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content
-    .map((part: { type?: string; text?: string }) => (part?.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .map((part: { type?: string; text?: string }) =>
+      part?.type === "text" && typeof part.text === "string" ? part.text : "",
+    )
     .join("");
 }
 

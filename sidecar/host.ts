@@ -9,7 +9,7 @@ import {
   type LoadExtensionsResult,
   SessionManager,
 } from "@mariozechner/pi-coding-agent";
-import { loadConfig, type LoadedConfig } from "../bus/config-load.js";
+import { type LoadedConfig, loadConfig } from "../bus/config-load.js";
 import { clearPause, readPause, writePause } from "../bus/pause.js";
 import { ensurePrivateDir } from "../bus/secure-fs.js";
 import { createSparkExtension } from "../pi-extensions/spark/index.js";
@@ -153,7 +153,11 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     },
     send(text) {
       if (watchOnly) {
-        emit({ kind: "notice", level: "warning", text: "No model: the sidecar only watches. See the explanation above." });
+        emit({
+          kind: "notice",
+          level: "warning",
+          text: "No model: the sidecar only watches. See the explanation above.",
+        });
         return;
       }
       void session
