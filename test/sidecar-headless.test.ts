@@ -24,7 +24,11 @@ interface Sidecar {
 }
 
 function startSidecar(root: string, env: NodeJS.ProcessEnv, args: string[] = []): Sidecar {
-  const child = spawn(process.execPath, [CLI, "sidecar", "--headless", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "sidecar", "--headless", ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => {
     out += d.toString();
@@ -60,7 +64,10 @@ describe("manifest sidecar --headless", () => {
         seen = request;
         return {
           tool: "edit",
-          args: { path: "features/create-user.js", edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }] },
+          args: {
+            path: "features/create-user.js",
+            edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }],
+          },
         };
       },
       { text: "Fixed: create-user handles a name without a last name." },
@@ -89,7 +96,10 @@ describe("manifest sidecar --headless", () => {
       20_000,
     );
     expect(ok.status).toBe(200);
-    await waitFor(() => jsonFiles(paths.delivered).some((n) => n.includes("-server-error-")), "the event in delivered/");
+    await waitFor(
+      () => jsonFiles(paths.delivered).some((n) => n.includes("-server-error-")),
+      "the event in delivered/",
+    );
 
     const stopped = await sidecar.stop();
     expect(stopped.code).toBe(0);
@@ -106,7 +116,10 @@ describe("manifest sidecar --headless", () => {
     expect(howTo).toContain("/login");
     expect(howTo).toContain("manifest sidecar --model");
     const emitted = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, "spark", "emit", "server-error", "--json"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [CLI, "spark", "emit", "server-error", "--json"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();

@@ -21,7 +21,10 @@ export const sidecarCommand = defineCommand({
     }
     const headless = Boolean(args.headless || args.json);
     if (!headless && !process.stdout.isTTY) {
-      throw usageError("The dashboard needs a terminal.", "Run it in a terminal (or `manifest up`), or add --headless.");
+      throw usageError(
+        "The dashboard needs a terminal.",
+        "Run it in a terminal (or `manifest up`), or add --headless.",
+      );
     }
     // Pi and blessed are heavy: loaded only for this command.
     const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");

@@ -38,7 +38,8 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
       // session: the first instance runs, the others stand aside and say so.
       const key = ctx.sessionManager.getSessionId();
       if (!claimSession(key)) {
-        if (ctx.hasUI) ctx.ui.notify("Spark is loaded more than once in this session; only the first copy runs.", "warning");
+        if (ctx.hasUI)
+          ctx.ui.notify("Spark is loaded more than once in this session; only the first copy runs.", "warning");
         return;
       }
       sessionKey = key;

@@ -16,8 +16,8 @@ import { deliveredIds } from "./delivered-ids.js";
 import type { Delivery } from "./delivery.js";
 import { faultPoint } from "./fault.js";
 import { healthReport } from "./health.js";
-import { hasUsableModel } from "./model-check.js";
 import { batchIntro, type Orientation } from "./instructions.js";
+import { hasUsableModel } from "./model-check.js";
 
 /** Housekeeping (dead claims, dead agents, .tmp, retention) runs every this many backstop ticks. */
 const HOUSEKEEPING_EVERY_TICKS = 15;
@@ -49,7 +49,8 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   let ticks = 0;
 
   const hold = (): HoldState => {
-    if (!hasUsableModel(ctx.model, ctx.modelRegistry)) return { held: true, cause: "watch-only", reason: "no model is configured" };
+    if (!hasUsableModel(ctx.model, ctx.modelRegistry))
+      return { held: true, cause: "watch-only", reason: "no model is configured" };
     const facts = localLivenessFacts(config.presence.ttlMs);
     return evaluateHold(readPause(paths, config.pause.staleThresholdMinutes * 60_000), liveAgents(paths, facts));
   };
