@@ -76,6 +76,9 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       rescanAfterDelivery = true;
       return;
     }
+    // A flush is already due: it lists the folder itself. Without this early return a storm
+    // of N files would cost N directory listings (O(N²)).
+    if (timer) return;
     let pending: string[];
     try {
       pending = listPending(paths);
@@ -97,7 +100,6 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       options.onHeld?.(pending, hold);
       return;
     }
-    if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
@@ -143,16 +145,30 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     } finally {
       delivering = false;
     }
-    // More may have arrived (or the batch was capped): look again. After a release, wait
-    // for the next hint or backstop tick rather than spinning on a consumer that said no.
-    const again = rescanAfterDelivery || claimed.length >= (options.maxEvents ?? 100);
+    // After a release, wait for the next hint or backstop tick rather than spinning on a
+    // consumer that said no. A full batch means a backlog: take the next one at once (its
+    // events already waited). New arrivals during the delivery get their debounce window.
+    const full = claimed.length >= (options.maxEvents ?? 100);
+    const arrived = rescanAfterDelivery;
     rescanAfterDelivery = false;
-    if (again && outcome === "ack") scan();
+    if (outcome !== "ack") return;
+    if (full) setImmediate(() => void flush());
+    else if (arrived) scan();
   };
 
+  // Hints come in bursts (a storm is one hint per file): one scan per turn of the event loop.
+  let scanQueued = false;
+  const requestScan = () => {
+    if (scanQueued) return;
+    scanQueued = true;
+    setImmediate(() => {
+      scanQueued = false;
+      scan();
+    });
+  };
   const onHint = (source: HintSource) => {
     if (source === "backstop") options.onTick?.();
-    scan();
+    requestScan();
   };
   const watcher: FolderWatcher = watchFolders([paths.events], onHint, {
     backstopMs: options.backstopMs ?? 2000,
@@ -162,7 +178,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   queueMicrotask(scan);
 
   return {
-    poke: scan,
+    poke: requestScan,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

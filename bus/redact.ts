@@ -28,6 +28,34 @@ const SECRET_KEY_WORDS = new Set(["pwd", "pass", "pin", "auth", "otp", "jwt", "b
 
 /** Builds a key predicate; `extraKeys` (from config) are matched like the built-in ones. */
 export function secretKeyMatcher(extraKeys: readonly string[] = []): (key: string) => boolean {
+  const cacheKey = extraKeys.join("\u0000");
+  let matcher = matchers.get(cacheKey);
+  if (!matcher) {
+    matcher = memoize(buildKeyMatcher(extraKeys));
+    if (matchers.size > 16) matchers.clear();
+    matchers.set(cacheKey, matcher);
+  }
+  return matcher;
+}
+
+/** One matcher per set of extra keys: building it and splitting key names cost more than the lookups. */
+const matchers = new Map<string, (key: string) => boolean>();
+
+function memoize(test: (key: string) => boolean): (key: string) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (key) => {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = test(key);
+      // Bounded: request bodies can carry arbitrary keys.
+      if (verdicts.size > 2000) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
+}
+
+function buildKeyMatcher(extraKeys: readonly string[]): (key: string) => boolean {
   const parts = [...SECRET_KEY_PARTS, ...extraKeys.map(squash).filter((k) => k.length > 0)];
   return (key) => {
     const squashed = squash(key);
@@ -115,8 +143,43 @@ const VALUE_PATTERNS: ReadonlyArray<readonly [RegExp, Replacer]> = [
   ],
 ];
 
+/**
+ * Every literal that one of the value patterns needs before it can match, lower-cased. A
+ * text (lower-cased) with none of them cannot change under `redactText`: the patterns are
+ * skipped, which is what keeps an emit cheap and 200 MB of `manifest run` output fast.
+ * Grouped by first letter, so the regexp engine rejects most positions on one character.
+ * Keep it in step with VALUE_PATTERNS: test/redact.test.ts checks it against the corpus.
+ */
+export const SECRET_HINT = new RegExp(
+  [
+    // AWS access keys; Google keys (AIza); api-key, also in X-Api-Key; Authorization
+    "a(?:kia|sia|gpa|ida|roa|ipa|npa|nva|bia|cca|iza|pi[_-]?key|uthorization)",
+    "b(?:earer|asic)", // Authorization schemes (Token and Digest below)
+    "c(?:ookie|redential)",
+    "digest",
+    "eyj", // JWTs
+    "g(?:h[pousr]_|ithub_pat_|lpat-)", // GitHub and GitLab tokens
+    "k_(?:live|test)_", // Stripe-style keys
+    "npm_",
+    "p(?:ass|rivate[_-]?key)", // password, passwd, passphrase; private keys as KEY=value
+    "s(?:k-|ecret|ession)",
+    "token", // also X-Auth-Token
+    "xox", // Slack
+    "-----begin", // PEM private keys
+    ":\\/\\/", // user:password@ in URLs
+  ].join("|"),
+  "g",
+);
+
+/** Whether `text` may hold a secret that `redactText` would replace (a fast, safe gate). */
+export function mayHoldSecret(text: string): boolean {
+  SECRET_HINT.lastIndex = 0;
+  return SECRET_HINT.test(text.toLowerCase());
+}
+
 /** Replaces every secret-looking substring of `text` with `[REDACTED]`. */
 export function redactText(text: string): string {
+  if (!mayHoldSecret(text)) return text;
   let out = text;
   for (const [pattern, replacement] of VALUE_PATTERNS) {
     pattern.lastIndex = 0;

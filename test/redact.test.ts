@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactText, redactValue, secretKeyMatcher } from "../bus/redact.js";
+import { mayHoldSecret, REDACTED, redactText, redactValue, secretKeyMatcher } from "../bus/redact.js";
 
 const jwt =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
@@ -56,6 +56,8 @@ describe("secret values inside text", () => {
     ["a command-line flag", "mysql --password hunter2 -u root", "hunter2"],
     ["a cookie header", "Cookie: sid=abc123; theme=dark", "abc123"],
   ])("redact %s", (_what, text, secret) => {
+    // The fast gate must let every secret through to the patterns.
+    expect(mayHoldSecret(text)).toBe(true);
     const out = redactText(text);
     expect(out).not.toContain(secret);
     expect(out).toContain(REDACTED);
@@ -68,6 +70,11 @@ describe("secret values inside text", () => {
     expect(redactText("Authorization failed for Bearer abc123def456ghi789")).toBe(
       `Authorization failed for Bearer ${REDACTED}`,
     );
+  });
+
+  it("skip the patterns for text with nothing secret-shaped in it", () => {
+    expect(mayHoldSecret("TypeError: Cannot read properties of undefined (reading 'name')")).toBe(false);
+    expect(mayHoldSecret("    at createUser (/app/features/create-user.js:14:30)")).toBe(false);
   });
 
   it("leave ordinary error prose readable", () => {

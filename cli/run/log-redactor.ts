@@ -1,38 +1,9 @@
 import { stripVTControlCharacters } from "node:util";
-import { redactText } from "../../bus/redact.js";
+import { redactText, SECRET_HINT as MAY_HOLD_SECRET } from "../../bus/redact.js";
 
 const NEWLINE = 0x0a;
 /** Terminal escapes are stripped from the log (and they can hide a secret from the patterns). */
 const ESCAPE = 0x1b;
-
-/**
- * Every literal that one of `redactText`'s patterns needs before it can match, lower-cased
- * (the gate runs on lower-cased text, so it is a superset of the case-sensitive ones). A line
- * with none of them cannot change under `redactText`, so it is written as it came, byte for
- * byte: that is what keeps 200 MB of plain output fast. Grouped by first letter, because the
- * regexp engine then rejects most positions on one character. Keep it in step with
- * bus/redact.ts: test/run-log-redactor.test.ts checks it against a corpus of secrets.
- */
-const MAY_HOLD_SECRET = new RegExp(
-  [
-    // AWS access keys; Google keys (AIza); api-key, also in X-Api-Key; Authorization
-    "a(?:kia|sia|gpa|ida|roa|ipa|npa|nva|bia|cca|iza|pi[_-]?key|uthorization)",
-    "b(?:earer|asic)", // Authorization schemes (Token and Digest below)
-    "c(?:ookie|redential)",
-    "digest",
-    "eyj", // JWTs
-    "g(?:h[pousr]_|ithub_pat_|lpat-)", // GitHub and GitLab tokens
-    "k_(?:live|test)_", // Stripe-style keys
-    "npm_",
-    "p(?:ass|rivate[_-]?key)", // password, passwd, passphrase; private keys as KEY=value
-    "s(?:k-|ecret|ession)",
-    "token", // also X-Auth-Token
-    "xox", // Slack
-    "-----begin", // PEM private keys
-    ":\\/\\/", // user:password@ in URLs
-  ].join("|"),
-  "g",
-);
 
 const PRIVATE_KEY_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
 const PRIVATE_KEY_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g;
