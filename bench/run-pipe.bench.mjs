@@ -14,6 +14,16 @@ export const name = "run-pipe";
 
 const CLI = join(REPO_ROOT, "dist", "cli.js");
 
+// The floor for any runner written in Node: spawn the command, copy its stdout to ours and to a
+// log file, nothing else.
+const NODE_TEE = `import { spawn } from "node:child_process";
+import { openSync, writeSync } from "node:fs";
+const log = openSync("tee.log", "w");
+const child = spawn(process.execPath, process.argv.slice(2), { stdio: ["ignore", "pipe", "inherit"] });
+child.stdout.on("data", (chunk) => { writeSync(1, chunk); writeSync(log, chunk); });
+child.on("close", (code) => process.exit(code ?? 1));
+`;
+
 // What a busy server prints: formatted lines, so the command does real work per byte (a
 // command that only copies one buffer would measure the pipe, not a command).
 const GENERATOR = `
@@ -45,6 +55,7 @@ export async function run(ctx) {
   const root = makeTempDir("run-pipe");
   mkdirSync(join(root, ".spark"));
   writeFileSync(join(root, "gen.js"), GENERATOR);
+  writeFileSync(join(root, "tee.mjs"), NODE_TEE);
   const logs = join(root, ".spark", "logs");
   const sizeFile = join(root, "written");
   const gen = [join(root, "gen.js"), String(mb), sizeFile];
@@ -56,6 +67,8 @@ export async function run(ctx) {
     devnull: { file: process.execPath, args: gen, times: [] },
     // bare, its output taken through a pipe by `cat` (what any tee, or a terminal, does to it);
     pipe: { file: "/bin/sh", args: ["-c", `${[process.execPath, ...gen].map(shellQuote).join(" ")} | cat`], times: [] },
+    // a bare Node tee (no redaction, no events): what any Node runner pays to read a pipe.
+    nodeTee: { file: process.execPath, args: [join(root, "tee.mjs"), ...gen], times: [] },
     // through `manifest run`: shown (to /dev/null here) and logged, redacted, to .spark/logs.
     run: { file: process.execPath, args: [CLI, "run", "node", ...gen], times: [], sample: true },
   };
@@ -79,8 +92,8 @@ export async function run(ctx) {
   for (const key of Object.keys(ways)) await once(key); // warm-up: page cache, start-up
   for (const way of Object.values(ways)) way.times.length = 0;
   const orders = [
-    ["devnull", "pipe", "run"],
-    ["run", "pipe", "devnull"],
+    ["devnull", "pipe", "nodeTee", "run"],
+    ["run", "nodeTee", "pipe", "devnull"],
   ];
   for (let round = 0; round < rounds; round++) for (const key of orders[round % 2]) await once(key);
 
@@ -92,6 +105,9 @@ export async function run(ctx) {
     result(`manifest run, ${mb} MiB of output (wall, median)`, m.run, "ms", m.pipe, {
       target: { of: "ratio", max: 1.3 },
       note: `vs the command alone with its output drained through a pipe (\`cmd | cat\`); ${rounds} alternating rounds; log verified complete; ${rate}`,
+    }),
+    result(`manifest run, ${mb} MiB, vs a bare Node tee`, m.run, "ms", m.nodeTee, {
+      note: "floor: a dozen-line Node script that reads the pipe and writes stdout and a log (no redaction): the part of the cost that is Node reading a pipe, not Spark",
     }),
     result(`manifest run, ${mb} MiB, vs output straight to /dev/null`, m.run, "ms", m.devnull, {
       note: "the strictest floor: the bare command writing to /dev/null pays nothing for its output",
