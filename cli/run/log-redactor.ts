@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from "node:util";
-import { redactText, SECRET_HINT as MAY_HOLD_SECRET } from "../../bus/redact.js";
+import { SECRET_HINT as MAY_HOLD_SECRET, redactText } from "../../bus/redact.js";
 
 const NEWLINE = 0x0a;
 /** Terminal escapes are stripped from the log (and they can hide a secret from the patterns). */
