@@ -56,11 +56,11 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   };
 
   const deliver = async (batch: Batch): Promise<DeliveryOutcome> => {
-    faultPoint("after-claim");
     // Events this session already has (a redelivery after a crash) are acked, not sent again.
     const fresh = batch.claimed.filter((c) => !delivered.has(c.event.id));
     const announcements = fresh.filter((c) => AGENT_EVENTS.has(c.event.type));
     const work = fresh.filter((c) => !AGENT_EVENTS.has(c.event.type)).map((c) => c.event);
+    if (work.length > 0) faultPoint("after-claim");
     for (const { event } of announcements) announceAgent(s, event);
     if (work.length > 0) {
       const intro = batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s));
@@ -82,7 +82,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
       pi.appendEntry(DELIVERED_ENTRY, { ids });
       for (const id of ids) delivered.add(id);
     }
-    faultPoint("after-inject");
+    if (work.length > 0) faultPoint("after-inject");
     return "ack";
   };
 
