@@ -123,8 +123,9 @@ export { parseEventBytes, type ReadEventResult, readEventFile } from "./read-eve
 export { REDACTED, type RedactOptions, redactText, redactValue, secretKeyMatcher } from "./redact.js";
 export { REASON_SUFFIX, type RejectReason, rejectFile } from "./reject.js";
 export { originalName, type RequeueOptions, type RequeueResult, requeueEntry } from "./requeue.js";
+export { type LogFile, RUN_WINDOW_MS, type RunEvent, type RunFact, readRuns, recentRuns } from "./runs.js";
 export { DIR_MODE, ensureBusDirs, ensurePrivateDir, FILE_MODE, writeFileAtomic } from "./secure-fs.js";
-export { type AgentView, type BusSnapshot, busSnapshot } from "./snapshot.js";
+export { type AgentView, type BusSnapshot, busSnapshot, type HoldSnapshot, holdSnapshot } from "./snapshot.js";
 export { type FolderWatcher, type HintSource, type WatchOptions, watchFolders } from "./watcher.js";
 export { writeEvent } from "./write-event.js";
 export { describeIssue, describeIssues, issuePath } from "./zod-issues.js";

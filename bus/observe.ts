@@ -13,7 +13,11 @@ export interface BusScan {
 export interface ObserveOptions {
   /** Rescan at least this often (default 2000 ms). */
   backstopMs?: number;
-  /** Coalesce hints: at most one pass per this many ms (default 50). A storm is a few passes, not one per file. */
+  /**
+   * Coalesce hints: at most one pass per this many ms (default 50). A storm is a few passes,
+   * not one per file. A pass lists every folder (tens of ms at 10,000 files), so the gap also
+   * grows with the last pass's cost: passes never take more than a fifth of the time.
+   */
   coalesceMs?: number;
   /** Keep the process alive while observing (default false). */
   persistent?: boolean;
@@ -39,16 +43,20 @@ export function observeBus(
   const coalesceMs = options.coalesceMs ?? 50;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let lastPassMs = 0;
 
   // Called even when nothing moved: callers may be waiting on a file beside an event (a reason note).
   const pass = (initial: boolean) => {
     if (closed) return;
+    const started = performance.now();
     // The first pass throws to the caller; later ones run on a timer, where a throw would end the process.
-    if (initial) return onScan({ initial, changes: diff.update(listEntries(paths, EVENT_STATES)) });
     try {
       onScan({ initial, changes: diff.update(listEntries(paths, EVENT_STATES)) });
     } catch (error) {
+      if (initial) throw error;
       options.onError?.(error);
+    } finally {
+      lastPassMs = performance.now() - started;
     }
   };
 
@@ -57,10 +65,13 @@ export function observeBus(
     EVENT_STATES.map((state) => stateDir(paths, state)),
     () => {
       if (closed || timer) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        pass(false);
-      }, coalesceMs);
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          pass(false);
+        },
+        Math.max(coalesceMs, lastPassMs * 5),
+      );
       if (!options.persistent) timer.unref();
     },
     {

@@ -29,29 +29,43 @@ export interface BusSnapshot {
   sidecar: AgentView | undefined;
 }
 
-/** Reads the bus state of a project. */
-export function busSnapshot(
+/** The pause, the agents and what they make of the effective pause: the cheap part of a snapshot (no folder counts). */
+export type HoldSnapshot = Pick<BusSnapshot, "pause" | "hold" | "agents" | "badAgentFiles" | "sidecar">;
+
+/** Reads the pause file and every presence file, and evaluates the effective pause. */
+export function holdSnapshot(
   paths: BusPaths,
-  config: Pick<SparkConfig, "enabled" | "environment" | "environments" | "pause" | "presence">,
+  config: Pick<SparkConfig, "pause" | "presence">,
   facts: LivenessFacts = localLivenessFacts(config.presence.ttlMs),
-): BusSnapshot {
+): HoldSnapshot {
   const pause = readPause(paths, config.pause.staleThresholdMinutes * 60_000, facts.now);
   const entries = readAgents(paths);
   const agents: AgentView[] = entries.flatMap((e) =>
     e.ok ? [{ ...e.agent, alive: isPresenceAlive(e.agent, facts) }] : [],
   );
   const live = agents.filter((a) => a.alive);
+  return {
+    pause,
+    hold: evaluateHold(pause, live),
+    agents,
+    badAgentFiles: entries.flatMap((e) => (e.ok ? [] : [e.file])),
+    sidecar: live.find((a) => a.role === "sidecar"),
+  };
+}
+
+/** Reads the bus state of a project. */
+export function busSnapshot(
+  paths: BusPaths,
+  config: Pick<SparkConfig, "enabled" | "environment" | "environments" | "pause" | "presence">,
+  facts: LivenessFacts = localLivenessFacts(config.presence.ttlMs),
+): BusSnapshot {
   const profile = profileFor(config);
   return {
     enabled: config.enabled,
     environment: config.environment,
     behavior: profile.behavior,
     tools: profile.tools,
-    pause,
-    hold: evaluateHold(pause, live),
+    ...holdSnapshot(paths, config, facts),
     counts: countEvents(paths),
-    agents,
-    badAgentFiles: entries.flatMap((e) => (e.ok ? [] : [e.file])),
-    sidecar: live.find((a) => a.role === "sidecar"),
   };
 }

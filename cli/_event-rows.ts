@@ -1,6 +1,7 @@
 import { type BusEntry, type EventState, shortId, typeFromName } from "../bus/browse.js";
+import { paintState, paintType } from "../bus/format/paint.js";
 import type { ReadEventResult } from "../bus/read-event.js";
-import { messageOf, paintState, paintType } from "./_event-style.js";
+import { messageOf } from "./_event-style.js";
 import type { Style } from "./_output.js";
 
 /** One event as `manifest spark events --json` lists it (see `eventsListSchema`): every key always present. */

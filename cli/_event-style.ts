@@ -1,36 +1,10 @@
 import { shortId } from "../bus/browse.js";
 import type { SparkEvent } from "../bus/event-schema.js";
 import { errorHeadline } from "../bus/format/describe.js";
+import { paintState, paintType } from "../bus/format/paint.js";
 import { formatEventLine } from "../bus/format/status-line.js";
 import type { Style } from "./_output.js";
 import type { TailRecord } from "./_tail-records.js";
-
-/** The colour of an event type: errors red, failed commands yellow, agents dim, notices cyan. */
-export function paintType(type: string, style: Style): (text: string) => string {
-  switch (type) {
-    case "server-error":
-    case "unhandled-error":
-      return style.red;
-    case "process-error":
-      return style.yellow;
-    case "agent-start":
-    case "agent-stop":
-      return style.dim;
-    case "notification":
-      return style.cyan;
-    default:
-      return (text) => text;
-  }
-}
-
-/** The colour of a state: delivered green, rejected red, expired yellow, the rest dim. */
-export function paintState(state: string, style: Style): (text: string) => string {
-  if (state === "delivered") return style.green;
-  if (state === "rejected") return style.red;
-  if (state === "expired") return style.yellow;
-  if (state === "pending") return (text) => text;
-  return style.dim;
-}
 
 /**
  * One readable line per tail record. Events use the status-line format and end with their

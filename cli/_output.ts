@@ -1,4 +1,5 @@
 import { colors } from "consola/utils";
+import type { TextStyle } from "../bus/format/paint.js";
 
 /** Where a command's results go: one JSON document with `--json`, readable text without. */
 export interface Output {
@@ -17,14 +18,8 @@ export interface Output {
   readonly style: Style;
 }
 
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  red(text: string): string;
-  cyan(text: string): string;
-}
+/** Styling of readable output (see bus/format/paint.ts). */
+export type Style = TextStyle;
 
 /** The output for a command invocation. */
 export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout): Output {
@@ -57,13 +52,4 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
       cyan: paint(colors.cyan),
     },
   };
-}
-
-/** "3s ago", "5m ago", "2h ago", "4d ago". */
-export function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)}m ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86_400)}d ago`;
 }

@@ -2,8 +2,8 @@ import { chmodSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync 
 import { hostname } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { recentRuns } from "../bus/runs.js";
 import { buildChecks, type Check, type DoctorFacts, versionAtLeast } from "../cli/doctor/checks.js";
-import { recentRuns } from "../cli/doctor/runs.js";
 import type { HookStatus } from "../cli/hooks/state.js";
 import { doctorResultSchema } from "../cli/schemas-setup.js";
 import { manifest } from "./helpers/cli.js";

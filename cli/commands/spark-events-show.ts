@@ -1,17 +1,12 @@
 import { defineCommand } from "citty";
-import { listEntries, readRejectReason } from "../../bus/browse.js";
-import { LIMITS } from "../../bus/limits.js";
-import { readEventFile } from "../../bus/read-event.js";
-import { readRegularFile } from "../../bus/secure-fs.js";
+import { listEntries } from "../../bus/browse.js";
+import { formatEventDetail } from "../../bus/format/detail.js";
+import { readEventDetail } from "../../bus/read-detail.js";
 import { jsonArg } from "../_args.js";
 import { CliError } from "../_errors.js";
 import { findEntry } from "../_event-find.js";
-import { formatEventDetail } from "../_event-show.js";
 import { createOutput } from "../_output.js";
 import { projectConfig } from "../_project.js";
-
-/** How much of a broken file `show` prints. */
-const RAW_MAX_CHARS = 16 * 1024;
 
 /** `manifest spark events show <id>`. */
 export const eventsShowCommand = defineCommand({
@@ -24,13 +19,11 @@ export const eventsShowCommand = defineCommand({
     const out = createOutput(Boolean(args.json));
     const { paths } = projectConfig();
     const entry = findEntry(listEntries(paths), String(args.id));
-    const read = readEventFile(entry.path, entry.name);
-    if (!read.ok && read.missing) {
+    const detail = readEventDetail(paths, entry);
+    if (!detail) {
       throw new CliError(`Event ${entry.id} moved while it was being read.`, "E_MOVED", "Run the command again.");
     }
-    const reason = entry.state === "rejected" ? readRejectReason(paths, entry.name)?.reason : undefined;
-    const problem = read.ok ? undefined : read.reason;
-    const raw = read.ok ? undefined : rawText(entry.path);
+    const { event, problem, reason, raw } = detail;
     out.document({
       ok: true,
       id: entry.id,
@@ -38,29 +31,14 @@ export const eventsShowCommand = defineCommand({
       file: entry.path,
       consumer: entry.consumer ?? null,
       reason: entry.state === "rejected" ? (reason ?? "no reason note beside the file") : null,
-      valid: read.ok,
+      valid: event !== undefined,
       problem: problem ?? null,
-      event: read.ok ? read.event : null,
+      event: event ?? null,
       raw: raw ?? null,
     });
     if (!out.json) {
-      for (const line of formatEventDetail(
-        { entry, event: read.ok ? read.event : undefined, problem, reason, raw },
-        out.style,
-      )) {
-        out.line(line);
-      }
+      for (const line of formatEventDetail(detail, out.style)) out.line(line);
     }
     return 0;
   },
 });
-
-/** The start of a file that is not a valid event, as text, to see what is wrong with it. */
-function rawText(path: string): string | undefined {
-  const read = readRegularFile(path, LIMITS.readerMaxBytes);
-  if (!read.ok) return undefined;
-  const text = read.bytes.toString("utf8");
-  return text.length > RAW_MAX_CHARS
-    ? `${text.slice(0, RAW_MAX_CHARS)}\n… (${text.length - RAW_MAX_CHARS} more characters)`
-    : text;
-}

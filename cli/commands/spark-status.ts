@@ -1,8 +1,9 @@
 import { defineCommand } from "citty";
 import { describeHold } from "../../bus/effective-pause.js";
+import { ago } from "../../bus/format/ago.js";
 import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
 import { jsonArg } from "../_args.js";
-import { ago, createOutput, type Output } from "../_output.js";
+import { createOutput, type Output } from "../_output.js";
 import { projectConfig } from "../_project.js";
 import type { StatusJson } from "../schemas.js";
 

@@ -1,4 +1,4 @@
-import { ago } from "../_output.js";
+import { ago } from "../../bus/format/ago.js";
 import { HOOK_PAUSE_BY } from "../hooks/roles.js";
 import type { Check, DoctorFacts } from "./checks.js";
 

@@ -1,8 +1,8 @@
 import type { BusCounts } from "../../bus/maintenance.js";
 import type { PauseState } from "../../bus/pause.js";
+import type { RunFact } from "../../bus/runs.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
-import type { RunFact } from "./runs.js";
 
 /**
  * `manifest doctor`'s checks, built from gathered facts by a pure function (tests call it with

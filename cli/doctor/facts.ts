@@ -1,17 +1,15 @@
 import { execFile } from "node:child_process";
-import { accessSync, constants, readdirSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { findConfigFile, loadConfig, SparkConfigError } from "../../bus/config-load.js";
 import { parseSparkConfig, type SparkConfig } from "../../bus/config-schema.js";
-import { parseEventId } from "../../bus/event-name.js";
 import { isPresenceAlive } from "../../bus/liveness.js";
 import { countEvents } from "../../bus/maintenance.js";
 import { type BusPaths, busPaths } from "../../bus/paths.js";
 import { clearPause, readPause } from "../../bus/pause.js";
 import { localLivenessFacts, readAgents, removeDeadAgents } from "../../bus/presence.js";
-import { readEntries } from "../../bus/queue.js";
-import { readEventFile } from "../../bus/read-event.js";
+import { readRuns } from "../../bus/runs.js";
 import { busDirState, repairBusDirs } from "../_bus-dirs.js";
 import { locateHooks, rebaseInProgress } from "../hooks/git.js";
 import { HOOK_PAUSE_BY, hookSpecs } from "../hooks/roles.js";
@@ -19,7 +17,6 @@ import { currentBlockContext, hooksStatus } from "../hooks/state.js";
 import { resolveSettingsEntry, sparkPiEntries } from "../init/files.js";
 import { isSparkExtensionEntry, isSparkSkillsEntry } from "../init/pi-settings.js";
 import type { DoctorFacts, SettingsEntryFact } from "./checks.js";
-import { RUN_WINDOW_MS, type RunEvent, recentRuns } from "./runs.js";
 
 const exec = promisify(execFile);
 
@@ -117,41 +114,6 @@ function loadConfigFacts(root: string): { config: SparkConfig; paths: BusPaths; 
   }
 }
 
-/** process-error events of the last hour, wherever they are in the bus now. */
-function recentProcessErrors(paths: BusPaths, now: number): RunEvent[] {
-  const dirs = [paths.events, paths.delivered, paths.expired];
-  for (const owner of readEntries(paths.claimed)) if (owner.isDirectory()) dirs.push(join(paths.claimed, owner.name));
-  const out: RunEvent[] = [];
-  for (const dir of dirs) {
-    for (const entry of readEntries(dir)) {
-      const parts = parseEventId(entry.name.replace(/\.json$/, ""));
-      // The name carries the type and time: read only the files that can matter.
-      if (parts?.type !== "process-error" || now - parts.ms > RUN_WINDOW_MS + 60_000) continue;
-      const read = readEventFile(join(dir, entry.name), entry.name);
-      if (!read.ok) continue;
-      const e = read.event;
-      out.push({ id: e.id, logFile: e.logFile, command: e.command, exitCode: e.exitCode, signal: e.signal });
-    }
-  }
-  return out;
-}
-
-function logFiles(paths: BusPaths): { name: string; mtimeMs: number }[] {
-  let names: string[];
-  try {
-    names = readdirSync(paths.logs);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    try {
-      return [{ name, mtimeMs: statSync(join(paths.logs, name)).mtimeMs }];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /**
  * Gathers everything doctor checks. With `fix`, first removes dead presence files, repairs the
  * bus folders and lifts a rebase pause no rebase holds any more; `fixed` says what it did.
@@ -210,7 +172,7 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
     },
     counts: countEvents(paths),
     sidecar: sidecar ? { id: sidecar.id, pid: sidecar.pid } : undefined,
-    runs: recentRuns(relative(root, paths.logs), logFiles(paths), recentProcessErrors(paths, now), now),
+    runs: readRuns(paths, now),
     tmux: { found: tmux.version !== undefined, version: tmux.version },
     git: hooks.ok
       ? {

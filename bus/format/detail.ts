@@ -1,10 +1,9 @@
-import type { BusEntry } from "../bus/browse.js";
-import type { SparkEvent } from "../bus/event-schema.js";
-import { describeEvent, errorHeadline } from "../bus/format/describe.js";
-import { paintState, paintType } from "./_event-style.js";
-import type { Style } from "./_output.js";
+import type { BusEntry } from "../browse.js";
+import type { SparkEvent } from "../event-schema.js";
+import { describeEvent, errorHeadline } from "./describe.js";
+import { paintState, paintType, type TextStyle } from "./paint.js";
 
-/** What `show` knows about one entry. */
+/** What is known about one entry, to show it whole (`manifest spark events show`, the dashboard). */
 export interface EventDetail {
   entry: BusEntry;
   /** The event, when the file reads as one. */
@@ -45,7 +44,7 @@ const HEADER_FIELDS = new Set([
  * output tail and any other field, each as written (secrets were redacted before the file
  * was written). A file that is not an event shows why, and its text. Pure.
  */
-export function formatEventDetail(d: EventDetail, style: Style): string[] {
+export function formatEventDetail(d: EventDetail, style: TextStyle): string[] {
   const { entry, event } = d;
   const lines: string[] = [];
   const title = event ? describeEvent(event) : "a file that is not a valid event";
