@@ -10,3 +10,11 @@ export const jsonArg = {
 export function passthrough<T extends object>(meta: T): T & { passthrough: true } {
   return { ...meta, passthrough: true };
 }
+
+/**
+ * Adds details to a command's `--help`, printed between the options and the exit codes: the
+ * one-line description also lists the command in its parent's help, so it cannot hold them.
+ */
+export function withDetails<T extends object>(meta: T, details: string): T & { details: string } {
+  return { ...meta, details };
+}

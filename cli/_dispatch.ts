@@ -127,11 +127,12 @@ function ownFlags(resolved: Resolved): string[] {
   return program === -1 ? own : own.slice(0, program);
 }
 
-/** Usage with the full command path (`manifest spark status`) and the exit codes. */
+/** Usage with the full command path (`manifest spark status`), the command's details and the exit codes. */
 async function printUsage(resolved: Resolved): Promise<void> {
   const parent =
     resolved.path.length > 0 ? { meta: { name: ["manifest", ...resolved.path.slice(0, -1)].join(" ") } } : undefined;
-  let text = `${await renderUsage(resolved.command, parent)}\n\n${EXIT_CODES_HELP}\n`;
+  const details = (resolved.command.meta as { details?: string } | undefined)?.details;
+  let text = `${await renderUsage(resolved.command, parent)}\n\n${details ? `${details}\n\n` : ""}${EXIT_CODES_HELP}\n`;
   if (!process.stdout.isTTY || process.env.NO_COLOR) text = stripVTControlCharacters(text);
   process.stdout.write(text);
 }
