@@ -34,6 +34,8 @@ export interface ConsumerOptions {
   deliver: (batch: Batch) => Promise<DeliveryOutcome> | DeliveryOutcome;
   /** Told when events are pending but held, with the names of the pending files. */
   onHeld?: (pending: readonly string[], hold: HoldState) => void;
+  /** Told once when a hold is over (released, or nothing left waiting). */
+  onUnheld?: () => void;
   /** Told about files moved to `rejected/`. */
   onRejected?: (files: RejectedFile[]) => void;
   /** Told about failures (a throw in deliver, a watcher error); the consumer carries on. */
@@ -63,6 +65,12 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   const debounceMs = options.debounceMs ?? 1000;
   ensurePrivateDir(claimDir(paths, consumerId));
   let heldSince: { since: string; cause: string } | undefined;
+  let held = false;
+  const unheld = () => {
+    if (!held) return;
+    held = false;
+    options.onUnheld?.();
+  };
   let timer: NodeJS.Timeout | undefined;
   let delivering = false;
   let rescanAfterDelivery = false;
@@ -88,10 +96,13 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }
     if (pending.length === 0) {
       heldSince = undefined;
+      unheld();
       return;
     }
     const hold = options.hold();
+    if (!hold.held) unheld();
     if (hold.held) {
+      held = true;
       heldSince ??= { since: new Date().toISOString(), cause: options.describeHold?.(hold) ?? hold.cause };
       if (timer) {
         clearTimeout(timer);

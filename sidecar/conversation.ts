@@ -28,6 +28,8 @@ export function toConversationItem(event: AgentSessionEvent): ConversationItem |
       const m = event.message as { role: string; content?: unknown; errorMessage?: string; stopReason?: string };
       if (m.role !== "assistant") return undefined;
       const text = textOf(m.content);
+      // An abort (the `a` key) is the person's choice, not a model failure.
+      if (m.stopReason === "aborted") return { kind: "assistant", text: `${text}${text ? "\n" : ""}⏹ stopped` };
       return m.stopReason === "error" || m.errorMessage
         ? { kind: "assistant", text, error: m.errorMessage ?? "the model call failed" }
         : { kind: "assistant", text };

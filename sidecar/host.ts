@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type AgentSession,
@@ -16,6 +17,7 @@ import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, toConversationItem } from "./conversation.js";
 import { hostUiContext } from "./host-ui.js";
+import { REPLAY_MODEL, type ReplayModel, replayModelsJson, startReplayModel } from "./replay-model.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
 
 /** Everything the sidecar host reports, in order. */
@@ -31,6 +33,12 @@ export interface SidecarOptions {
   model?: string | undefined;
   /** Pi's agent folder (default: `PI_CODING_AGENT_DIR` or `~/.pi/agent`). */
   agentDir?: string | undefined;
+  /**
+   * Replay a scripted fix of the example app instead of calling a model (`manifest demo
+   * --replay`): the replay model runs inside this process, so it lives exactly as long as the
+   * sidecar, and is labelled REPLAY wherever the model shows.
+   */
+  replay?: boolean | undefined;
 }
 
 /** The running sidecar: a Pi session with Spark in the sidecar role. */
@@ -69,9 +77,10 @@ export class SidecarSetupError extends Error {
 export async function startSidecarHost(options: SidecarOptions): Promise<SidecarHost> {
   const root = resolve(options.root);
   const loaded = loadConfig(root);
-  const agentDir = options.agentDir ?? getAgentDir();
   const sessionDir = join(loaded.paths.spark, "sessions");
   ensurePrivateDir(sessionDir);
+  const replay = options.replay ? await startReplayAgent(loaded.paths.spark) : undefined;
+  const agentDir = replay?.agentDir ?? options.agentDir ?? getAgentDir();
   const listeners = new Set<(item: HostItem) => void>();
   // What happens during start-up (the health report, the first status) is kept for the
   // first subscriber, which can only subscribe once the host is returned.
@@ -90,7 +99,7 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     notify: (text, level) => emit({ kind: "notice", level, text }),
   });
 
-  const wanted = options.model ?? loaded.config.sidecar.model;
+  const wanted = replay ? REPLAY_MODEL : (options.model ?? loaded.config.sidecar.model);
   let fallback: string | undefined;
   const runtime: AgentSessionRuntime = await createAgentSessionRuntime(
     async ({ cwd, sessionManager, sessionStartEvent }) => {
@@ -179,8 +188,18 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
       stopped = true;
       await runtime.dispose();
       unsubscribe();
+      await replay?.model.close();
     },
   };
+}
+
+/** A Pi agent folder under `.spark/` whose only model is the in-process replay. */
+async function startReplayAgent(sparkDir: string): Promise<{ model: ReplayModel; agentDir: string }> {
+  const model = await startReplayModel();
+  const agentDir = join(sparkDir, "replay-agent");
+  ensurePrivateDir(agentDir);
+  writeFileSync(join(agentDir, "models.json"), replayModelsJson(model), { mode: 0o600 });
+  return { model, agentDir };
 }
 
 /**

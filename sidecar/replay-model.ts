@@ -26,6 +26,9 @@ export const HELLO_APP_FIX: ReplayTurn[] = [
   },
 ];
 
+/** The replay model as the sidecar's --model. */
+export const REPLAY_MODEL = "replay/scripted-fix";
+
 /** A replay model server: loopback only, bearer token required. */
 export interface ReplayModel {
   baseUrl: string;

@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
-import { CliError } from "../_errors.js";
+import { CliError, EXIT } from "../_errors.js";
 import { freePort } from "../demo/free-port.js";
 import { runHeadlessDemo } from "../demo/headless.js";
-import { prepareDemoProject } from "../demo/project.js";
+import { runInteractiveDemo } from "../demo/interactive.js";
+import { bundledPiCommand, prepareDemoProject } from "../demo/project.js";
 import { story } from "../demo/story.js";
 
 /** `manifest demo [--headless] [--replay]`: Spark's main job, end to end, on the example app. */
@@ -13,25 +16,45 @@ export const demoCommand = defineCommand({
       "Watch an error travel from an example app to the bus to the sidecar, where Pi fixes it (fresh temp folder; nothing of yours is touched)",
   },
   args: {
-    headless: { type: "boolean", description: "No tmux: run the same story and print it" },
+    headless: {
+      type: "boolean",
+      description: "No tmux: run the same story and print it (also used without a terminal or tmux)",
+    },
     replay: {
       type: "boolean",
       description: "Without a model: replay a scripted fix (labelled REPLAY on screen; not a live model)",
     },
-    timeout: { type: "string", description: "Seconds to wait for the agent's fix (default 300)", default: "300" },
+    timeout: {
+      type: "string",
+      description: "Seconds to wait for the agent's fix (headless; default 300)",
+      default: "300",
+    },
   },
   async run({ args }) {
     const timeoutMs = Number(args.timeout) * 1000;
-    if (!(timeoutMs > 0))
-      throw new CliError(`--timeout "${args.timeout}" is not a number of seconds.`, "E_USAGE", undefined, 2);
+    if (!(timeoutMs > 0)) {
+      throw new CliError(`--timeout "${args.timeout}" is not a number of seconds.`, "E_USAGE", undefined, EXIT.usage);
+    }
     const print = (line: string) => process.stdout.write(`${line}\n`);
+    const why = args.headless ? undefined : whyNotTmux();
+    const headless = Boolean(args.headless) || why !== undefined;
+    print(story.title(headless ? `headless${why ? `: ${why}` : ""}` : "tmux"));
     const port = await freePort();
-    print(story.title(args.headless ? "headless" : "headless: no tmux layout yet"));
-    const project = prepareDemoProject(port);
+    const project = prepareDemoProject(port, headless ? {} : { human: bundledPiCommand() });
     print(story.copied(project.dir));
     print(story.initialised(project.initChanges));
-    const code = await runHeadlessDemo({ project, port, replay: Boolean(args.replay), timeoutMs, print });
-    print(story.done(project.dir));
-    return code;
+    if (headless) {
+      const code = await runHeadlessDemo({ project, port, replay: Boolean(args.replay), timeoutMs, print });
+      print(story.done(project.dir));
+      return code;
+    }
+    return runInteractiveDemo({ project, port, replay: Boolean(args.replay), print });
   },
 });
+
+/** Why the tmux layout cannot be used here, if it cannot. */
+function whyNotTmux(): string | undefined {
+  if (!isatty(0) || !isatty(1)) return "no terminal";
+  if (spawnSync("tmux", ["-V"], { stdio: "ignore" }).status !== 0) return "tmux is not installed";
+  return undefined;
+}

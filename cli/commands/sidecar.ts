@@ -13,6 +13,11 @@ export const sidecarCommand = defineCommand({
   args: {
     headless: { type: "boolean", description: "No screen: NDJSON status lines on stdout (services, cloud VMs)" },
     model: { type: "string", description: "Model as provider/id (default: config sidecar.model, then Pi's default)" },
+    replay: {
+      type: "boolean",
+      description:
+        "Replay the example app's scripted fix instead of a model (labelled REPLAY; for the demo). Also SPARK_REPLAY=1",
+    },
     ...jsonArg,
   },
   async run({ args }) {
@@ -29,7 +34,8 @@ export const sidecarCommand = defineCommand({
     // Pi and blessed are heavy: loaded only for this command.
     const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");
     try {
-      return await runSidecar({ root: projectRoot(), model: args.model || undefined, headless });
+      const replay = Boolean(args.replay) || process.env.SPARK_REPLAY === "1";
+      return await runSidecar({ root: projectRoot(), model: args.model || undefined, headless, replay });
     } catch (error) {
       if (error instanceof SidecarSetupError) throw new CliError(error.message, "E_MODEL", undefined, EXIT.usage);
       throw error;

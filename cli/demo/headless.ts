@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { replayModelsJson, startReplayModel } from "../../sidecar/replay-model.js";
 import { type DemoProject, manifestArgv } from "./project.js";
 import { story } from "./story.js";
 
@@ -29,18 +28,10 @@ interface Child {
 export async function runHeadlessDemo(o: HeadlessDemoOptions): Promise<number> {
   const { dir } = o.project;
   const children: Child[] = [];
-  const replay = o.replay ? await startReplayModel() : undefined;
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, SPARK_ROOT: "", SPARK_ENV: "" };
-    const sidecarArgs = ["sidecar", "--headless"];
-    if (replay) {
-      const agentDir = join(dir, ".spark", "replay-agent");
-      mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-      writeFileSync(join(agentDir, "models.json"), replayModelsJson(replay), { mode: 0o600 });
-      env.PI_CODING_AGENT_DIR = agentDir;
-      env.PI_OFFLINE = "1";
-      sidecarArgs.push("--model", "replay/scripted-fix");
-    }
+    const env: NodeJS.ProcessEnv = { ...process.env, SPARK_ROOT: "", SPARK_ENV: "", SPARK_REPLAY: "" };
+    // With --replay the sidecar serves the scripted fix itself, labelled REPLAY.
+    const sidecarArgs = ["sidecar", "--headless", ...(o.replay ? ["--replay"] : [])];
     const app = start([...manifestArgv(), "run", "dev"], dir, { ...env, PORT: String(o.port), HOST: "127.0.0.1" });
     children.push(app);
     const url = await until(
@@ -55,7 +46,7 @@ export async function runHeadlessDemo(o: HeadlessDemoOptions): Promise<number> {
     children.push(sidecar);
     const lines = () => parseLines(sidecar.output());
     const ready = await until(() => lines().find((l) => l.type === "ready"), 60_000, "the sidecar to start", sidecar);
-    o.print(story.sidecarUp((ready.model as string | null) ?? null, Boolean(replay)));
+    o.print(story.sidecarUp((ready.model as string | null) ?? null, o.replay));
 
     const body = '{"name":"Ada","password":"s3cret"}';
     const first = await post(url, body);
@@ -106,7 +97,6 @@ export async function runHeadlessDemo(o: HeadlessDemoOptions): Promise<number> {
     return second === 200 ? 0 : 1;
   } finally {
     for (const child of children.reverse()) await child.stop();
-    await replay?.close();
   }
 }
 

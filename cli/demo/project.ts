@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { packageRoot } from "../_package.js";
 
 /** The demo's own project: the example app, linked to this Spark, initialised. */
@@ -9,6 +10,20 @@ export interface DemoProject {
   dir: string;
   /** What `manifest spark init` reported it changed. */
   initChanges: string[];
+}
+
+/**
+ * The `pi` that ships with this Spark, as a shell command line for the human pane: the demo
+ * must work on a machine where Pi is not installed globally.
+ */
+export function bundledPiCommand(): string {
+  // import.meta.resolve: the package only exports an "import" entry (require.resolve fails).
+  const cli = join(dirname(fileURLToPath(import.meta.resolve("@mariozechner/pi-coding-agent"))), "cli.js");
+  return `${shellQuote(process.execPath)} ${shellQuote(cli)}`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /** The built `manifest` of this package, as argv for node. */
@@ -21,7 +36,7 @@ export function manifestArgv(): string[] {
  * (so the app and `spark init` use the Spark that runs the demo) and runs `spark init` there.
  * The config gets short windows so the story moves at once, and the app's port.
  */
-export function prepareDemoProject(port: number): DemoProject {
+export function prepareDemoProject(port: number, extra: { human?: string } = {}): DemoProject {
   const dir = mkdtempSync(join(tmpdir(), "spark-demo-"));
   cpSync(join(packageRoot(), "examples", "hello-app"), dir, {
     recursive: true,
@@ -36,10 +51,15 @@ export function prepareDemoProject(port: number): DemoProject {
 // The demo's Spark config: short windows so the story moves at once.
 export default defineSparkConfig({
   debounce: { windowMs: 300 },
-  up: { app: "PORT=${port} manifest run dev" },
+  up: { app: "manifest run dev"${extra.human ? `, human: ${JSON.stringify(extra.human)}` : ""} },
 });
 `,
   );
+  // The app's port goes into its dev script, so `manifest run dev` in the tmux pane uses it.
+  const pkgFile = join(dir, "package.json");
+  const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { scripts: Record<string, string> };
+  pkg.scripts.dev = `PORT=${port} HOST=127.0.0.1 node --watch server.js`;
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   const out = execFileSync(process.execPath, [...manifestArgv(), "spark", "init", "--json"], {
     cwd: dir,
     encoding: "utf8",

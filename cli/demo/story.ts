@@ -27,5 +27,25 @@ export const story = {
     status === 200
       ? `8. The same request again → ${status}   ✔ fixed`
       : `8. The same request again → ${status}   ✖ not fixed yet (see the conversation above)`,
+  tmux: (url: string, replay: boolean) =>
+    [
+      "3. Opening the tmux layout: your pi (left), the sidecar dashboard (top right), the app (bottom right).",
+      `   In a few seconds the demo sends POST ${url}/users {"name":"Ada"}: watch the 500 reach the`,
+      "   dashboard's events pane and the sidecar's conversation.",
+      replay
+        ? "   The sidecar's model is a REPLAY: the fix you will see is scripted, not a live model."
+        : "   With no model configured, the sidecar only watches: the dashboard says how to add one.",
+      "   Leave with Ctrl+B d (the session keeps running) or q in the dashboard.",
+    ].join("\n"),
+  switched: (dir: string) =>
+    [
+      "Your tmux client switched to the demo session, and the failing request has been sent.",
+      `Switch back with Ctrl+B ( or s; close the demo with: cd ${dir} && manifest down`,
+    ].join("\n"),
+  leftTmux: (dir: string) =>
+    [
+      `You left the demo layout; it keeps running. Back to it: cd ${dir} && manifest up`,
+      `Close it: cd ${dir} && manifest down`,
+    ].join("\n"),
   done: (dir: string) => `Done. The demo project stays in ${dir} (remove it with rm -rf when you are done).`,
 };

@@ -44,6 +44,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     s.notify(health.split("\n")[0] ?? health, "info");
   }
 
+  const idleStatus = `⚡ Spark sidecar (${config.environment}, ${s.profile.behavior})`;
   const delivered = deliveredIds(ctx.sessionManager.getEntries());
   let oriented = delivered.size > 0;
   let ticks = 0;
@@ -102,6 +103,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
       ).length;
       s.status(`⏸ Spark holding ${n} event${n === 1 ? "" : "s"}: ${describeHold(h)}`);
     },
+    onUnheld: () => s.status(idleStatus),
     onError: (error) => s.report(error),
     onTick: () => {
       ticks++;

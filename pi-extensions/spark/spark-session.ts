@@ -63,11 +63,12 @@ export class SparkSession {
     );
     emitAgentEvent(context, "agent-start");
     const delivery = new Delivery(pi, ctx);
+    // Before the role starts: its first scan may already replace this with a hold.
+    if (role === "sidecar") ui.status(`⚡ Spark sidecar (${config.environment}, ${context.profile.behavior})`);
     const impl =
       role === "sidecar"
         ? { sidecar: startSidecarRole(context, delivery) }
         : { human: startHumanRole(context, delivery) };
-    if (role === "sidecar") ui.status(`⚡ Spark sidecar (${config.environment}, ${context.profile.behavior})`);
     return new SparkSession(context, presence, delivery, impl);
   }
 

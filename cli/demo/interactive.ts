@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { type DemoProject, manifestArgv } from "./project.js";
+import { story } from "./story.js";
+
+export interface InteractiveDemoOptions {
+  project: DemoProject;
+  port: number;
+  replay: boolean;
+  print: (line: string) => void;
+}
+
+/**
+ * The demo in tmux: `manifest up` opens the layout (your pi, the sidecar dashboard, the app)
+ * and attaches this terminal; a few seconds later the demo sends the request that fails, so
+ * the error can be watched arriving. Resolves when the person leaves tmux.
+ */
+export async function runInteractiveDemo(o: InteractiveDemoOptions): Promise<number> {
+  // `up` hands SPARK_* to its panes: the sidecar pane then serves the scripted fix itself.
+  const env: NodeJS.ProcessEnv = { ...process.env, SPARK_ROOT: "", SPARK_ENV: "", SPARK_REPLAY: o.replay ? "1" : "" };
+  const url = `http://127.0.0.1:${o.port}`;
+  o.print(story.tmux(url, o.replay));
+  // The request is sent once the app answers, a moment after the layout is on screen.
+  const trigger = (async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const healthy = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 2500));
+    await fetch(`${url}/users`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"Ada","password":"s3cret"}',
+    }).catch(() => undefined);
+  })();
+  const code = await new Promise<number>((resolve) => {
+    const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: o.project.dir, env, stdio: "inherit" });
+    up.on("close", (c) => resolve(c ?? 1));
+    up.on("error", () => resolve(1));
+  });
+  // Inside tmux, `up` switches the client and returns at once: the request still has to go.
+  const switched = Boolean(process.env.TMUX);
+  if (switched) await trigger;
+  o.print(switched ? story.switched(o.project.dir) : story.leftTmux(o.project.dir));
+  return code;
+}
