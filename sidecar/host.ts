@@ -141,10 +141,13 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
   });
   await bind(session);
 
-  const model =
-    session.model && hasUsableModel(session.model, session.modelRegistry)
-      ? `${session.model.provider}/${session.model.id}`
-      : undefined;
+  const usable = session.model && hasUsableModel(session.model, session.modelRegistry);
+  // A replay is labelled as such wherever the model shows (dashboard header, NDJSON).
+  const model = usable
+    ? replay
+      ? "REPLAY: scripted fix"
+      : `${session.model?.provider}/${session.model?.id}`
+    : undefined;
   const watchOnly = model ? undefined : watchOnlyInfo(fallback, agentDir);
   let stopped = false;
 

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { type DemoProject, manifestArgv } from "./project.js";
 import { story } from "./story.js";
 
@@ -37,14 +37,49 @@ export async function runInteractiveDemo(o: InteractiveDemoOptions): Promise<num
       body: '{"name":"Ada","password":"s3cret"}',
     }).catch(() => undefined);
   })();
-  const code = await new Promise<number>((resolve) => {
-    const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: o.project.dir, env, stdio: "inherit" });
-    up.on("close", (c) => resolve(c ?? 1));
-    up.on("error", () => resolve(1));
-  });
-  // Inside tmux, `up` switches the client and returns at once: the request still has to go.
-  const switched = Boolean(process.env.TMUX);
-  if (switched) await trigger;
-  o.print(switched ? story.switched(o.project.dir) : story.leftTmux(o.project.dir));
+  // Create (or reuse) the layout, then go there: attach outside tmux; inside it, switch this
+  // client (up would do the same, but then the demo could not tell whether it worked).
+  const created = runManifest(["up", "--detach", "--json"], o.project.dir, env);
+  if (created.code !== 0) {
+    await trigger;
+    o.print(created.stderr.trim());
+    return created.code;
+  }
+  const session = (JSON.parse(created.stdout) as { sessionId: string; session: string }).session;
+  let code = 0;
+  let switched = false;
+  if (process.env.TMUX) {
+    switched = spawnSync("tmux", [...socketArgs(), "switch-client", "-t", session], { stdio: "ignore" }).status === 0;
+    await trigger;
+  } else {
+    code = await new Promise<number>((resolve) => {
+      const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: o.project.dir, env, stdio: "inherit" });
+      up.on("close", (c) => resolve(c ?? 1));
+      up.on("error", () => resolve(1));
+    });
+  }
+  o.print(
+    switched
+      ? story.switched(o.project.dir)
+      : process.env.TMUX
+        ? story.openIt(session, o.project.dir)
+        : story.leftTmux(o.project.dir),
+  );
   return code;
+}
+
+function runManifest(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...manifestArgv(), ...args], { cwd, env, encoding: "utf8" });
+  return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** The tmux server `up` used: SPARK_TMUX_SOCKET when set, else the one this terminal is in. */
+function socketArgs(): string[] {
+  const socket = process.env.SPARK_TMUX_SOCKET;
+  if (!socket) return [];
+  return socket.includes("/") ? ["-S", socket] : ["-L", socket];
 }

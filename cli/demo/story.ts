@@ -42,6 +42,11 @@ export const story = {
       "Your tmux client switched to the demo session, and the failing request has been sent.",
       `Switch back with Ctrl+B ( or s; close the demo with: cd ${dir} && manifest down`,
     ].join("\n"),
+  openIt: (session: string, dir: string) =>
+    [
+      `The demo session ${session} is running and the failing request has been sent.`,
+      `Open it: tmux switch-client -t ${session} (or tmux attach -t ${session}); close it: cd ${dir} && manifest down`,
+    ].join("\n"),
   leftTmux: (dir: string) =>
     [
       `You left the demo layout; it keeps running. Back to it: cd ${dir} && manifest up`,

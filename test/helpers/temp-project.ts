@@ -7,7 +7,8 @@ import { type BusPaths, busPaths } from "../../bus/paths.js";
 const made: string[] = [];
 
 afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // Retries: a child process that was just killed may still be writing its last files.
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 /** A fresh project folder under the OS temp dir, removed after the test. */
