@@ -64,3 +64,17 @@ export function busPaths(root: string, options: BusPathOptions = {}): BusPaths {
 export function claimDir(paths: BusPaths, consumerId: string): string {
   return join(paths.claimed, consumerId);
 }
+
+/** The folders the bus needs, in creation order (logs/ is made by `manifest run` when needed). */
+export function busFolders(paths: BusPaths): string[] {
+  return [
+    paths.spark,
+    paths.events,
+    paths.tmp,
+    paths.claimed,
+    paths.delivered,
+    paths.rejected,
+    paths.expired,
+    paths.agents,
+  ];
+}

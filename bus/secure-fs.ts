@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { BusPaths } from "./paths.js";
+import { type BusPaths, busFolders } from "./paths.js";
 
 /** Mode of every folder Spark creates: events hold stack traces and request data. */
 export const DIR_MODE = 0o700;
@@ -41,18 +41,7 @@ const prepared = new Set<string>();
 export function ensureBusDirs(paths: BusPaths, force = false): void {
   const key = `${paths.spark}\0${paths.events}\0${paths.agents}`;
   if (prepared.has(key) && !force) return;
-  for (const dir of [
-    paths.spark,
-    paths.events,
-    paths.tmp,
-    paths.claimed,
-    paths.delivered,
-    paths.rejected,
-    paths.expired,
-    paths.agents,
-  ]) {
-    ensurePrivateDir(dir);
-  }
+  for (const dir of busFolders(paths)) ensurePrivateDir(dir);
   const gitignore = join(paths.spark, ".gitignore");
   if (!existsSync(gitignore)) writeFileSync(gitignore, SPARK_GITIGNORE, { mode: FILE_MODE });
   prepared.add(key);

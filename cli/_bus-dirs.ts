@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { BusPaths } from "../bus/paths.js";
+import { type BusPaths, busFolders } from "../bus/paths.js";
 import { DIR_MODE, ensureBusDirs, ensurePrivateDir } from "../bus/secure-fs.js";
 
 /** How the bus folders are on disk: which are missing, which are looser than 0700. */
@@ -12,18 +12,7 @@ export interface BusDirState {
 }
 
 /** The folders `ensureBusDirs` creates (logs/ is made by `manifest run` when it needs it). */
-export function busDirs(paths: BusPaths): string[] {
-  return [
-    paths.spark,
-    paths.events,
-    paths.tmp,
-    paths.claimed,
-    paths.delivered,
-    paths.rejected,
-    paths.expired,
-    paths.agents,
-  ];
-}
+export const busDirs = busFolders;
 
 /** Looks at every bus folder (and logs/ when it exists). */
 export function busDirState(paths: BusPaths): BusDirState {

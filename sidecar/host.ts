@@ -17,7 +17,8 @@ import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, toConversationItem } from "./conversation.js";
 import { hostUiContext } from "./host-ui.js";
-import { REPLAY_MODEL, type ReplayModel, replayModelsJson, startReplayModel } from "./replay-model.js";
+import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
+import type { ScriptedModel } from "./scripted-model.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
 
 /** Everything the sidecar host reports, in order. */
@@ -197,7 +198,7 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
 }
 
 /** A Pi agent folder under `.spark/` whose only model is the in-process replay. */
-async function startReplayAgent(sparkDir: string): Promise<{ model: ReplayModel; agentDir: string }> {
+async function startReplayAgent(sparkDir: string): Promise<{ model: ScriptedModel; agentDir: string }> {
   const model = await startReplayModel();
   const agentDir = join(sparkDir, "replay-agent");
   ensurePrivateDir(agentDir);

@@ -9,7 +9,7 @@ import { REPO } from "./repo.js";
 export const PI = join(REPO, "node_modules/.bin/pi");
 
 /** A Pi agent folder for tests: models.json pointing at the mock model, nothing else. */
-export function piAgentDir(root: string, model?: Pick<MockModel, "baseUrl" | "apiKey">): string {
+export function piAgentDir(root: string, model?: Pick<MockModel, "modelsJson">): string {
   const dir = join(root, ".test-pi-agent");
   mkdirSync(dir, { recursive: true });
   if (model) writeFileSync(join(dir, "models.json"), mockModelsJson(model));

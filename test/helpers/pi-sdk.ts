@@ -14,6 +14,7 @@ import {
 } from "@mariozechner/pi-coding-agent";
 import { createSparkExtension } from "../../pi-extensions/spark/index.js";
 import type { SparkRole } from "../../pi-extensions/spark/role.js";
+import { hostUiContext } from "../../sidecar/host-ui.js";
 
 /** Every UI call the extension made, as a person would have seen it. */
 export interface RecordedUi {
@@ -25,27 +26,16 @@ export interface RecordedUi {
   currentStatus(): string | undefined;
 }
 
-/** A UI context that records what matters and answers the rest harmlessly. */
+/** A UI context that records what matters and answers the rest harmlessly (the sidecar's own). */
 export function recordingUi(): RecordedUi {
   const statuses: Array<string | undefined> = [];
   const notifications: Array<{ text: string; level: string | undefined }> = [];
-  const known: Partial<ExtensionUIContext> = {
-    setStatus: (key: string, text: string | undefined) => {
+  const context = hostUiContext({
+    status: (key, text) => {
       if (key === "spark") statuses.push(text);
     },
-    notify: (text: string, level?: "info" | "warning" | "error") => {
-      notifications.push({ text, level });
-    },
-    select: async () => undefined,
-    confirm: async () => false,
-    input: async () => undefined,
-    editor: async () => undefined,
-    getEditorText: () => "",
-    onTerminalInput: () => () => {},
-  };
-  const context = new Proxy(known, {
-    get: (target, name) => (name in target ? target[name as keyof ExtensionUIContext] : () => undefined),
-  }) as ExtensionUIContext;
+    notify: (text, level) => notifications.push({ text, level }),
+  });
   return { context, statuses, notifications, currentStatus: () => statuses.at(-1) };
 }
 
