@@ -28,6 +28,11 @@ export interface ConsumerOptions {
   maxEvents?: number;
   /** Whether events must stay pending right now (manual pause, humans working). */
   hold: () => HoldState;
+  /**
+   * Whether the consumer can take a batch now (default: always). Not ready is not a pause:
+   * events wait without a held-since note, and the caller pokes once it is ready again.
+   */
+  ready?: () => boolean;
   /** Describes a hold for the held-since note. */
   describeHold?: (hold: HoldState) => string;
   /** Hands a batch to Pi. Resolve "ack" once Pi has the message, "release" to retry later. */
@@ -103,7 +108,11 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     if (!hold.held) unheld();
     if (hold.held) {
       held = true;
-      heldSince ??= { since: new Date().toISOString(), cause: options.describeHold?.(hold) ?? hold.cause };
+      // A manual pause says since when; other holds start when this consumer first sees them.
+      heldSince ??= {
+        since: hold.cause === "manual" ? hold.since : new Date().toISOString(),
+        cause: options.describeHold?.(hold) ?? hold.cause,
+      };
       if (timer) {
         clearTimeout(timer);
         timer = undefined;
@@ -111,6 +120,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       options.onHeld?.(pending, hold);
       return;
     }
+    if (options.ready && !options.ready()) return;
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
@@ -122,6 +132,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     if (stopped || delivering) return;
     // The pause may have started during the debounce window.
     if (options.hold().held) return scan();
+    if (options.ready && !options.ready()) return;
     delivering = true;
     let claimed: ClaimedEvent[] = [];
     let outcome: DeliveryOutcome = "release";
@@ -141,16 +152,12 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         }
       }
     } catch (error) {
-      if (claimed.length > 0) {
-        try {
-          releaseClaimed(
-            paths,
-            consumerId,
-            claimed.map((c) => c.name),
-          );
-        } catch (releaseError) {
-          report(releaseError);
-        }
+      // Everything this consumer holds belongs to this batch (one at a time): put it all back,
+      // also what a claim pass that failed half-way took before its list could be returned.
+      try {
+        releaseClaimed(paths, consumerId);
+      } catch (releaseError) {
+        report(releaseError);
       }
       report(error);
     } finally {

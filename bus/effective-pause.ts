@@ -4,11 +4,13 @@ import type { AgentPresence } from "./presence.js";
 /** Whether a consumer must hold events now, and why. */
 export type HoldState =
   | { held: false }
-  | { held: true; cause: "manual"; by: string; reason: string }
+  | { held: true; cause: "manual"; by: string; reason: string; since: string }
   | { held: true; cause: "unreadable-pause"; problem: string }
   | { held: true; cause: "human-working"; agents: string[] }
   /** The consumer itself cannot deliver (for example: no model configured). */
-  | { held: true; cause: "watch-only"; reason: string };
+  | { held: true; cause: "watch-only"; reason: string }
+  /** Another consumer is the one to take the events (a sidecar, for a human session). */
+  | { held: true; cause: "deferred"; reason: string };
 
 /**
  * Effective pause = a manual pause that is not stale, an unreadable pause file (fail safe),
@@ -18,7 +20,7 @@ export type HoldState =
 export function evaluateHold(pause: PauseState, liveAgents: readonly AgentPresence[]): HoldState {
   if (pause.kind === "unreadable") return { held: true, cause: "unreadable-pause", problem: pause.problem };
   if (pause.kind === "paused" && !pause.stale) {
-    return { held: true, cause: "manual", by: pause.pause.by, reason: pause.pause.reason };
+    return { held: true, cause: "manual", by: pause.pause.by, reason: pause.pause.reason, since: pause.pause.since };
   }
   const working = liveAgents.filter((a) => a.role === "human" && a.status === "working").map((a) => a.id);
   if (working.length > 0) return { held: true, cause: "human-working", agents: working };
@@ -37,5 +39,7 @@ export function describeHold(hold: HoldState): string {
       return hold.agents.length === 1 ? "a human agent is working" : `${hold.agents.length} human agents are working`;
     case "watch-only":
       return `watch-only: ${hold.reason}`;
+    case "deferred":
+      return hold.reason;
   }
 }

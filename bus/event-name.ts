@@ -54,3 +54,9 @@ export function timeFromFileName(name: string): number | undefined {
   const id = idFromFileName(name);
   return id === undefined ? undefined : parseEventId(id)?.ms;
 }
+
+/** The event type encoded in a file name, if it follows the protocol. */
+export function typeFromFileName(name: string): string | undefined {
+  const id = idFromFileName(name);
+  return id === undefined ? undefined : parseEventId(id)?.type;
+}

@@ -1,6 +1,14 @@
 import * as z from "zod/mini";
 import { EVENT_TYPE_PATTERN } from "./event-name.js";
 
+/** Join/leave notices of Pi sessions: news for the sidecar's conversation, not work. */
+export const AGENT_NOTICE_TYPES: ReadonlySet<string> = new Set(["agent-start", "agent-stop"]);
+
+/** Whether an event type is a join/leave notice. */
+export function isAgentNotice(type: string | undefined): boolean {
+  return type !== undefined && AGENT_NOTICE_TYPES.has(type);
+}
+
 /** Event types that carry an `error` and are worth a Pi agent's attention. */
 export const ERROR_EVENT_TYPES: ReadonlySet<string> = new Set(["server-error", "unhandled-error", "process-error"]);
 

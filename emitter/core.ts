@@ -8,8 +8,10 @@ import { emitEvent, writerContext } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
 import { ensureBusDirs } from "../bus/secure-fs.js";
 import { installHooks } from "./process-hooks.js";
-import { RecentIds } from "./recent-ids.js";
 import type { EmitterCore, EmitterOptions, ServerErrorInput } from "./types.js";
+
+/** The longest request id kept as a trace id (it comes from a client header). */
+const MAX_TRACE_ID = 200;
 
 /** Which `watch.*` switch governs an event type. */
 const SWITCH_OF: Record<string, keyof SparkConfig["watch"]> = {
@@ -42,7 +44,6 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
     warn(`cannot create ${paths.events}: ${(error as Error).message}. Events will be retried on each write.`);
   }
   const ctx = writerContext(config, options.app ?? appName(root));
-  const captured = new RecentIds(256);
   let emitting = false;
   let lastFailure = "";
 
@@ -55,8 +56,11 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
     try {
       return emitEvent(paths, input, ctx).id;
     } catch (error) {
-      const message = `could not write a ${input.type} event to ${paths.events}: ${(error as Error).message}`;
-      if (message !== lastFailure) warn(`${message}. Check the folder's permissions and free space.`);
+      const bad = error instanceof TypeError;
+      const message = bad
+        ? `spark.emit got an unusable event: ${(error as Error).message}`
+        : `could not write a ${input.type} event to ${paths.events}: ${(error as Error).message}`;
+      if (message !== lastFailure) warn(bad ? message : `${message}. Check the folder's permissions and free space.`);
       lastFailure = message;
       return undefined;
     } finally {
@@ -65,9 +69,8 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
   };
 
   const captureServerError = (input: ServerErrorInput): string | undefined => {
-    const traceId = input.requestId && input.requestId !== "" ? input.requestId : randomUUID();
-    if (captured.has(traceId)) return undefined;
-    captured.add(traceId);
+    // A request id comes from the client: bounded, like every other string it sends.
+    const traceId = input.requestId ? input.requestId.slice(0, MAX_TRACE_ID) : randomUUID();
     return emit({
       type: "server-error",
       traceId,

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import type { EventInput } from "../bus/build-event.js";
 import type { SparkUserConfig } from "../bus/config-schema.js";
 import { enabledFromEnv } from "../bus/env-switch.js";
+import { CaptureLedger } from "./capture-ledger.js";
 import type { EmitterCore, EmitterOptions, ServerErrorInput, WrapOptions } from "./types.js";
 import { type FetchHandler, wrapFetch } from "./wrap-fetch.js";
 import { wrapNodeHandler } from "./wrap-node.js";
@@ -21,6 +22,8 @@ export function defineSparkConfig(config: SparkUserConfig): SparkUserConfig {
 
 interface EmitterState {
   core?: EmitterCore;
+  /** Requests the app reported itself (the wrappers do not report them again). */
+  ledger: CaptureLedger;
   options: EmitterOptions;
   /** Captures still being written off the request path (see `flush`). */
   inFlight: Set<Promise<unknown>>;
@@ -29,7 +32,9 @@ interface EmitterState {
 // One state per process, even if two copies of the package are loaded.
 const STATE_KEY = Symbol.for("manifest-spark.emitter");
 const registry = globalThis as unknown as Record<symbol, EmitterState | undefined>;
-registry[STATE_KEY] ??= { options: {}, inFlight: new Set() };
+registry[STATE_KEY] ??= { options: {}, inFlight: new Set(), ledger: new CaptureLedger() };
+// A copy of an older version may have made the state without a ledger.
+registry[STATE_KEY].ledger ??= new CaptureLedger();
 const state: EmitterState = registry[STATE_KEY];
 
 const off: EmitterCore = {
@@ -85,6 +90,7 @@ export const spark = {
   /** Records a failed request as a `server-error` event; `requestId` becomes its trace id. */
   captureServerError(input: ServerErrorInput): string | undefined {
     try {
+      if (input.requestId) state.ledger.record(input.requestId);
       return core().captureServerError(input);
     } catch {
       return undefined;
@@ -106,7 +112,7 @@ export const spark = {
   /** Wraps a fetch-style handler (Bun.serve, Hono): throws and 5xx responses become events. */
   wrapFetch<H extends FetchHandler>(handler: H, options?: WrapOptions<Request>): H {
     core(); // load at start-up, not on the first failing request
-    return wrapFetch(handler, (input) => spark.captureServerError(input), track, options);
+    return wrapFetch(handler, { capture: wrapperCapture, ledger: state.ledger, track }, options);
   },
 
   /**
@@ -123,9 +129,18 @@ export const spark = {
     options?: WrapOptions<Parameters<L>[0]>,
   ): L {
     core();
-    return wrapNodeHandler(listener, (input) => spark.captureServerError(input), options) as L;
+    return wrapNodeHandler(listener, { capture: wrapperCapture, ledger: state.ledger }, options) as L;
   },
 };
+
+/** How the wrappers report: like captureServerError, but not noted as the app's own report. */
+function wrapperCapture(input: ServerErrorInput): void {
+  try {
+    core().captureServerError(input);
+  } catch {
+    // Never into the app.
+  }
+}
 
 function track(work: Promise<unknown>): void {
   const settled = work.then(

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { ServerErrorInput, WrapOptions } from "./types.js";
+import { featureOf, type Reporter } from "./reporter.js";
+import type { WrapOptions } from "./types.js";
 
-type Capture = (input: ServerErrorInput) => unknown;
-/** Keeps a background capture visible to `spark.flush()`. */
-type Track = (work: Promise<unknown>) => void;
 // biome-ignore lint/suspicious/noExplicitAny: a fetch handler may take any extra arguments (Bun passes the server).
 export type FetchHandler = (request: Request, ...rest: any[]) => Response | Promise<Response>;
 
@@ -13,30 +11,31 @@ const BODY_READ_TIMEOUT_MS = 100;
 /**
  * Wraps a fetch-style handler (`Bun.serve`, Hono's `app.fetch`): a throw or a 5xx response
  * becomes a `server-error` event. Behaviour is unchanged: the response is returned and a
- * throw is rethrown at once; the event is written after, off the request's path.
+ * throw is rethrown at once; the event is written after, off the request's path. A request
+ * the app reported itself (`captureServerError` with its request id) is not reported again.
  */
 export function wrapFetch<H extends FetchHandler>(
   handler: H,
-  capture: Capture,
-  track: Track,
+  reporter: Reporter,
   options: WrapOptions<Request> = {},
 ): H {
   const wrapped = async (request: Request, ...rest: unknown[]): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     const copy = smallBodyCopy(request);
+    const mark = reporter.ledger.mark();
     const report = (status: number, error: unknown) => {
-      track(
-        describeRequest(request, copy).then((facts) =>
-          capture({
-            feature: featureOf(options, request),
-            route: facts.route,
-            status,
-            requestId,
-            error,
-            input: facts.input,
-          }),
-        ),
+      if (reporter.ledger.capturedSince(requestId, mark)) return;
+      const work = describeRequest(request, copy).then((facts) =>
+        reporter.capture({
+          feature: featureOf(options, request),
+          route: facts.route,
+          status,
+          requestId,
+          error,
+          input: facts.input,
+        }),
       );
+      reporter.track?.(work);
     };
     try {
       const response = await handler(request, ...rest);
@@ -52,14 +51,6 @@ export function wrapFetch<H extends FetchHandler>(
     }
   };
   return wrapped as H;
-}
-
-function featureOf(options: WrapOptions<Request>, request: Request): string | undefined {
-  try {
-    return typeof options.feature === "function" ? options.feature(request) : options.feature;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A copy of a small JSON or form body, taken before the handler consumes it. */

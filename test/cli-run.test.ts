@@ -224,6 +224,21 @@ describe("manifest run: exits and events", () => {
     expect(event).toMatchObject({ signal: "SIGKILL", error: { message: "node trap.js was killed by SIGKILL" } });
     expect(event?.exitCode).toBeUndefined();
   });
+
+  it("does not wait forever for a process the command left behind that keeps printing", async () => {
+    const p = project();
+    const script = 'sh -c "while true; do echo tick; sleep 0.2; done" & echo "orphan=$!"; exit 3';
+    const runner = start(["run", "sh", "-c", script], p.root);
+    let orphan = 0;
+    try {
+      const result = await runner.done;
+      orphan = Number(/orphan=(\d+)/.exec(result.stdout)?.[1] ?? 0);
+      expect(result.code).toBe(3);
+      expect(p.events()).toMatchObject([{ type: "process-error", exitCode: 3 }]);
+    } finally {
+      if (orphan > 0) process.kill(orphan, "SIGKILL");
+    }
+  });
 });
 
 describe("manifest run: signals are passed on", () => {

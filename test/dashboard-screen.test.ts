@@ -155,7 +155,7 @@ describe("the whole screen", () => {
       /^▶ not paused: .* agent working… $/,
     );
     const paused = statusLine(
-      { held: true, cause: "manual", by: "alice", reason: "deploying" },
+      { held: true, cause: "manual", by: "alice", reason: "deploying", since: "2026-11-21T09:00:00.000Z" },
       2,
       "alice",
       false,

@@ -187,6 +187,14 @@ describe("the node:http wrapper", () => {
     expect(after.at(-1)?.traceId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("reports every failing request, also when clients reuse one request id", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await fetch(`${base}/throw`, { headers: { "x-request-id": "req-reused" } })).status).toBe(500);
+    }
+    await settle();
+    expect(byTrace("req-reused")).toHaveLength(3);
+  });
+
   it("leaves good requests alone", async () => {
     await settle();
     const before = pendingEvents(root).length;

@@ -40,14 +40,19 @@ const claimedIds = (paths: BusPaths) =>
 
 describe("a sidecar killed between claim and ack", () => {
   it.each([
-    ["after it injected the batch (the session remembers it: acked without a second message)", "after-inject"],
-    ["before it injected the batch (the restart injects it)", "after-claim"],
-  ])("%s, delivers the batch exactly once after a restart", async (_what, fault) => {
+    ["after it injected the batch (the session remembers it: acked without a second message)", "after-inject", true],
+    ["before it injected the batch (the restart injects it)", "after-claim", true],
+    // Pi writes a session file only once it holds an assistant message: a crash before that
+    // leaves nothing on disk, so the restart must inject the batch again (not ack it unseen).
+    ["after injecting into a brand-new session, before the model answered", "after-inject", false],
+  ])("%s, delivers the batch exactly once after a restart", async (_what, fault, seeded) => {
     const { root, paths } = tempProject({ "config/spark.ts": CONFIG });
     const sessionDir = join(root, "sessions");
-    // A session with one exchange already on disk, as a sidecar that has been running has.
-    const seed = host(root, sessionDir, "seed");
-    expect((await seed.done).code).toBe(0);
+    if (seeded) {
+      // A session with one exchange already on disk, as a sidecar that has been running has.
+      const seed = host(root, sessionDir, "seed");
+      expect((await seed.done).code).toBe(0);
+    }
 
     const crashing = host(root, sessionDir, "serve", { SPARK_FAULT: fault });
     await waitFor(() => crashing.lines().some((l) => l.ready), "the first sidecar to start");

@@ -159,3 +159,66 @@ describe("the human role", () => {
     expect(human.ui.notifications.map((n) => n.text)).toContain("Took 1 event into this session.");
   });
 });
+
+describe("a run that ends without taking its work", () => {
+  it("keeps delivering after an aborted run: new events go out in a run of their own", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const sidecar = await pi(root, "sidecar", {
+      steps: [
+        // The first run hangs in the model until the test aborts it.
+        async () => {
+          await gate;
+          return fauxAssistantMessage("too late");
+        },
+        fauxAssistantMessage("Looking at the second one."),
+      ],
+    });
+    const first = serverError(paths, "first failure");
+    await waitFor(() => sparkMessages(sidecar.session).length === 1, "the first batch");
+    const second = serverError(paths, "second failure");
+    // While the agent works, the second event waits on disk (never queued behind the run).
+    await waitFor(() => jsonFiles(paths.events).includes(`${second.id}.json`), "the second event pending");
+    // abort() waits for the run to end, and the model step ends once released.
+    const aborting = sidecar.session.abort();
+    release();
+    await aborting;
+    await waitFor(() => sparkMessages(sidecar.session).length === 2, "the second batch after the abort");
+    expect(sparkMessages(sidecar.session)[1]?.ids).toEqual([second.id]);
+    await waitFor(
+      () => [first, second].every((e) => jsonFiles(paths.delivered).includes(`${e.id}.json`)),
+      "both events acked",
+    );
+  });
+});
+
+describe("human sessions and join notices", () => {
+  it("/spark take takes the failures, never the join/leave notices the sidecar announces", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const human = await pi(root, "human", { steps: [fauxAssistantMessage("On it.")] });
+    const event = serverError(paths);
+    await human.session.prompt("/spark take");
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${event.id}.json`), "the failure taken and acked");
+    expect(jsonFiles(paths.events).some((n) => n.includes("-agent-start-"))).toBe(true);
+    expect(sparkMessages(human.session)[0]?.ids).toEqual([event.id]);
+  });
+
+  it("with human.autoInject and no sidecar, a pause holds events and resume brings them into the session", async () => {
+    const { root, paths } = tempProject({
+      "config/spark.ts":
+        "export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 }, human: { autoInject: true } };\n",
+    });
+    writePause(paths, { by: "alice", reason: "migrating" });
+    const human = await pi(root, "human", { steps: [fauxAssistantMessage("Fixing.")] });
+    const event = serverError(paths);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sparkMessages(human.session)).toEqual([]);
+    expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
+    clearPause(paths);
+    await waitFor(() => sparkMessages(human.session).length === 1, "the held event injected");
+    expect(sparkMessages(human.session)[0]?.content).toMatch(/Held since \S+ \(paused by alice: migrating\)/);
+  });
+});

@@ -9,6 +9,8 @@ import { RunLog } from "./run-log.js";
 import type { SignalRelay } from "./signals.js";
 
 /** Output still coming this long after the child exited is from its orphans: stop waiting. */
+/** The longest the runner waits for output after its command exited (orphans may never stop). */
+const ORPHAN_MAX_MS = 5000;
 const ORPHAN_IDLE_MS = 1000;
 
 /** What to run, resolved (no shell). */
@@ -154,7 +156,9 @@ function exitOf(child: ChildProcess): Promise<{ exit?: ChildExit; error?: NodeJS
 
 /**
  * Waits until the child's pipes close, which is when its last output has been read. A
- * process it left behind may hold them open: then stop once output has gone quiet.
+ * process it left behind may hold them open: then stop once output has gone quiet, after
+ * ORPHAN_MAX_MS in any case (an orphan that keeps printing must not keep the runner), or at
+ * once on Ctrl+C or SIGTERM.
  */
 async function outputsDone(child: ChildProcess, log: RunLog): Promise<void> {
   const closed = new Promise<void>((resolve) => {
@@ -169,6 +173,17 @@ async function outputsDone(child: ChildProcess, log: RunLog): Promise<void> {
     };
     timer = setTimeout(check, ORPHAN_IDLE_MS);
   });
-  await Promise.race([closed, quiet]);
+  let cap: NodeJS.Timeout | undefined;
+  const capped = new Promise<void>((resolve) => {
+    cap = setTimeout(resolve, ORPHAN_MAX_MS);
+  });
+  let onSignal = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    onSignal = () => resolve();
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, onSignal);
+  });
+  await Promise.race([closed, quiet, capped, signalled]);
   clearTimeout(timer);
+  clearTimeout(cap);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onSignal);
 }

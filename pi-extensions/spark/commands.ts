@@ -3,6 +3,7 @@ import { describeHold } from "../../bus/effective-pause.js";
 import { clearPause, writePause } from "../../bus/pause.js";
 import { busSnapshot } from "../../bus/snapshot.js";
 import type { SparkSession } from "./spark-session.js";
+import { pendingWork } from "./take.js";
 
 /** What `/spark <args>` does, as text to show. */
 export function runSparkCommand(session: SparkSession | undefined, args: string): string {
@@ -20,7 +21,9 @@ export function runSparkCommand(session: SparkSession | undefined, args: string)
         `Pause: ${s.hold.held ? describeHold(s.hold) : "none"}`,
         `Agents: ${live.map((a) => `${a.role} ${a.status} (pid ${a.pid})`).join(", ") || "none"}`,
         `Sidecar: ${s.sidecar ? `alive (pid ${s.sidecar.pid})` : "not running"}`,
-        s.counts.pending > 0 && !s.sidecar ? "`/spark take` brings the pending events into this session." : "",
+        pendingWork(session.context).length > 0 && !s.sidecar
+          ? "`/spark take` brings the pending events into this session."
+          : "",
       ]
         .filter(Boolean)
         .join("\n");

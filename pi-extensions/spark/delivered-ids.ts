@@ -1,10 +1,11 @@
-import { DELIVERED_ENTRY } from "./context.js";
+import { DELIVERED_ENTRY, MESSAGE_TYPES } from "./context.js";
 
 /** The shape of a session entry as far as Spark cares. */
 interface EntryLike {
   type: string;
   customType?: string;
   data?: unknown;
+  details?: unknown;
 }
 
 /**
@@ -15,10 +16,16 @@ interface EntryLike {
 export function deliveredIds(entries: readonly EntryLike[]): Set<string> {
   const ids = new Set<string>();
   for (const entry of entries) {
-    if (entry.type !== "custom" || entry.customType !== DELIVERED_ENTRY) continue;
-    const data = entry.data as { ids?: unknown } | undefined;
-    if (!Array.isArray(data?.ids)) continue;
-    for (const id of data.ids) if (typeof id === "string") ids.add(id);
+    // The ids entry, and (belt and braces) the events message itself, which carries them too.
+    const carrier =
+      entry.type === "custom" && entry.customType === DELIVERED_ENTRY
+        ? entry.data
+        : entry.type === "custom_message" && entry.customType === MESSAGE_TYPES.events
+          ? entry.details
+          : undefined;
+    const list = (carrier as { ids?: unknown } | undefined)?.ids;
+    if (!Array.isArray(list)) continue;
+    for (const id of list) if (typeof id === "string") ids.add(id);
   }
   return ids;
 }

@@ -1,25 +1,20 @@
 import { join } from "node:path";
 import { diffAgents } from "../../bus/agents-diff.js";
-import type { SparkEvent } from "../../bus/event-schema.js";
-import { ERROR_EVENT_TYPES } from "../../bus/event-schema.js";
-import { formatBatchPrompt } from "../../bus/format/prompt.js";
-import { groupEvents } from "../../bus/group.js";
+import type { Consumer } from "../../bus/consumer.js";
+import { ERROR_EVENT_TYPES, type SparkEvent } from "../../bus/event-schema.js";
 import { readPause } from "../../bus/pause.js";
 import { type AgentPresence, liveAgents, localLivenessFacts } from "../../bus/presence.js";
-import { ackClaimed, claimBatch, listPending, releaseClaimed } from "../../bus/queue.js";
 import { readEventFile } from "../../bus/read-event.js";
 import { type FolderWatcher, watchFolders } from "../../bus/watcher.js";
-import { DELIVERED_ENTRY, type SparkContext } from "./context.js";
+import { startAutoInject } from "./auto-inject.js";
+import type { SparkContext } from "./context.js";
 import type { Delivery } from "./delivery.js";
-import { batchIntro } from "./instructions.js";
 import { type Happening, statusText } from "./status-text.js";
+import { pendingWork, takeNow } from "./take.js";
 
 /** The running human role. */
 export interface HumanRole {
-  /**
-   * Claims the pending events and injects them into this session; returns how many. They are
-   * acked once Pi has the message (put back if the session ends first).
-   */
+  /** Claims the pending events and injects them into this session; returns how many. */
   take(): number;
   /** Looks at the bus again now. */
   refresh(): void;
@@ -39,11 +34,10 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
 
   const observe = () => {
     const happenings: Happening[] = [];
-    const facts = localLivenessFacts(config.presence.ttlMs);
-    const live = liveAgents(paths, facts).filter((a) => a.id !== s.agentId);
+    const live = liveAgents(paths, localLivenessFacts(config.presence.ttlMs)).filter((a) => a.id !== s.agentId);
     const diff = diffAgents(agents, live);
     agents = live;
-    const pending = listPending(paths);
+    const pending = pendingWork(s);
     const newest = pending.at(-1);
     const pause = readPause(paths, config.pause.staleThresholdMinutes * 60_000);
     const key = pause.kind === "paused" ? (pause.stale ? "stale" : `p:${pause.pause.since}`) : pause.kind;
@@ -64,7 +58,7 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
       } else if (!first) happenings.push({ kind: "resumed" });
     }
     const sidecarAlive = live.some((a) => a.role === "sidecar");
-    if (!sidecarAlive && pending.length > 0 && happenings.length === 0 && first) {
+    if (first && !sidecarAlive && pending.length > 0 && happenings.length === 0) {
       happenings.push({ kind: "pending", count: pending.length });
     }
     newestSeen = newest;
@@ -72,7 +66,6 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
     first = false;
     const latest = happenings.at(-1);
     if (latest) s.status(statusText(latest));
-    if (config.human.autoInject && !sidecarAlive && pending.length > 0 && s.ctx.isIdle()) take();
   };
 
   const readNewest = (name: string): SparkEvent | undefined => {
@@ -80,56 +73,41 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
     return read.ok ? read.event : undefined;
   };
 
-  const take = (): number => {
-    const { claimed } = claimBatch(paths, s.agentId, { maxEvents: config.batch.maxEvents });
-    if (claimed.length === 0) return 0;
-    const names = claimed.map((c) => c.name);
-    // Join/leave notices are for the sidecar's conversation; here they are just acknowledged.
-    const work = claimed
-      .filter((c) => c.event.type !== "agent-start" && c.event.type !== "agent-stop")
-      .map((c) => c.event);
-    if (work.length === 0) {
-      ackClaimed(paths, s.agentId, names);
-      return 0;
-    }
-    const content = formatBatchPrompt(groupEvents(work), {
-      intro: batchIntro(config.environment, s.profile),
-      maxBytes: config.batch.maxMessageBytes,
+  // Hints come in bursts (a storm is one per file): one look per turn of the event loop, so a
+  // person's Pi never reads the bus thousands of times in a row.
+  let queued = false;
+  let auto: Consumer | undefined;
+  const refresh = () => {
+    auto?.poke();
+    if (queued) return;
+    queued = true;
+    setImmediate(() => {
+      queued = false;
+      try {
+        observe();
+      } catch (error) {
+        s.report(error);
+      }
     });
-    const ids = work.map((e) => e.id);
-    void delivery.send(content, ids, null).then(
-      (accepted) => {
-        if (accepted) {
-          s.pi.appendEntry(DELIVERED_ENTRY, { ids });
-          ackClaimed(paths, s.agentId, names);
-        } else {
-          releaseClaimed(paths, s.agentId, names);
-        }
-      },
-      (error: unknown) => s.report(error),
-    );
-    return work.length;
   };
-
-  const guarded = () => {
-    try {
-      observe();
-    } catch (error) {
-      s.report(error);
-    }
-  };
-  const watcher: FolderWatcher = watchFolders([paths.events, paths.agents, paths.spark], guarded, {
+  const watcher: FolderWatcher = watchFolders([paths.events, paths.agents, paths.spark], refresh, {
     backstopMs: config.watcher.backstopMs,
     onError: (error) => s.report(error),
   });
-  guarded();
+  // The first look is immediate: what is pending now is the baseline for "Spark caught …".
+  try {
+    observe();
+  } catch (error) {
+    s.report(error);
+  }
+  if (config.human.autoInject) auto = startAutoInject(s, delivery);
 
   return {
-    take,
-    refresh: guarded,
+    take: () => takeNow(s, delivery),
+    refresh,
     async stop() {
       delivery.cancelAll();
-      await watcher.close();
+      await Promise.all([watcher.close(), auto?.stop()]);
     },
   };
 }

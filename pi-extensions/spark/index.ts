@@ -76,7 +76,8 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
       handler: async (args, ctx) => {
         const text = runSparkCommand(session, args);
         if (ctx.hasUI) ctx.ui.notify(text, "info");
-        else process.stdout.write(`${text}\n`);
+        // stderr: in print and JSON modes stdout is Pi's own output (JSONL in --mode json).
+        else process.stderr.write(`${text}\n`);
       },
     });
   };

@@ -15,7 +15,10 @@ export function resolveRole(env: NodeJS.ProcessEnv, flag: unknown): SparkRole {
 /** Tools that change the project: calling one marks the agent `working`. */
 export const MUTATING_TOOLS: ReadonlySet<string> = new Set(["write", "edit", "bash"]);
 
+/** What read-only allows: an allow-list, so a custom tool from another extension cannot slip through. */
+export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set(["read", "grep", "find", "ls"]);
+
 /** Whether a tool call must be blocked under the environment's tools level. */
 export function blockedByToolsLevel(toolName: string, tools: "full" | "read-only"): boolean {
-  return tools === "read-only" && MUTATING_TOOLS.has(toolName);
+  return tools === "read-only" && !READ_ONLY_TOOLS.has(toolName);
 }

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type Batch, type Consumer, type DeliveryOutcome, startConsumer } from "../../bus/consumer.js";
 import { describeHold, evaluateHold, type HoldState } from "../../bus/effective-pause.js";
-import { parseEventId } from "../../bus/event-name.js";
-import type { SparkEvent } from "../../bus/event-schema.js";
+import { typeFromFileName } from "../../bus/event-name.js";
+import { isAgentNotice, type SparkEvent } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
 import { groupEvents } from "../../bus/group.js";
 import { housekeeping } from "../../bus/housekeeping.js";
@@ -22,8 +22,6 @@ import { hasUsableModel } from "./model-check.js";
 /** Housekeeping (dead claims, dead agents, .tmp, retention) runs every this many backstop ticks. */
 const HOUSEKEEPING_EVERY_TICKS = 15;
 
-const AGENT_EVENTS = new Set(["agent-start", "agent-stop"]);
-
 /** The running sidecar role. */
 export interface SidecarRole {
   /** Re-evaluates the pause and delivers held events now (after `resume`, for example). */
@@ -37,11 +35,16 @@ export interface SidecarRole {
  */
 export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRole {
   const { pi, ctx, paths, config } = s;
-  const startup = housekeeping(paths, config, { startup: true });
-  const health = healthReport(startup, countEvents(paths));
-  if (health) {
-    pi.sendMessage({ customType: MESSAGE_TYPES.health, content: health, display: true });
-    s.notify(health.split("\n")[0] ?? health, "info");
+  try {
+    const startup = housekeeping(paths, config, { startup: true });
+    const health = healthReport(startup, countEvents(paths));
+    if (health) {
+      pi.sendMessage({ customType: MESSAGE_TYPES.health, content: health, display: true });
+      s.notify(health.split("\n")[0] ?? health, "info");
+    }
+  } catch (error) {
+    // A sweep that fails (a file it may not touch) must not stop the sidecar from consuming.
+    s.report(error);
   }
 
   const idleStatus = `⚡ Spark sidecar (${config.environment}, ${s.profile.behavior})`;
@@ -56,34 +59,41 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     return evaluateHold(readPause(paths, config.pause.staleThresholdMinutes * 60_000), liveAgents(paths, facts));
   };
 
+  const remember = (ids: string[]) => {
+    if (ids.length === 0) return;
+    pi.appendEntry(DELIVERED_ENTRY, { ids });
+    for (const id of ids) delivered.add(id);
+  };
+
   const deliver = async (batch: Batch): Promise<DeliveryOutcome> => {
     // Events this session already has (a redelivery after a crash) are acked, not sent again.
     const fresh = batch.claimed.filter((c) => !delivered.has(c.event.id));
-    const announcements = fresh.filter((c) => AGENT_EVENTS.has(c.event.type));
-    const work = fresh.filter((c) => !AGENT_EVENTS.has(c.event.type)).map((c) => c.event);
-    if (work.length > 0) faultPoint("after-claim");
+    const announcements = fresh.filter((c) => isAgentNotice(c.event.type));
+    const work = fresh.filter((c) => !isAgentNotice(c.event.type)).map((c) => c.event);
     for (const { event } of announcements) announceAgent(s, event);
-    if (work.length > 0) {
-      const intro = batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s));
-      const content = formatBatchPrompt(groupEvents(work), {
-        intro,
-        held: batch.held,
-        maxBytes: config.batch.maxMessageBytes,
-      });
-      const accepted = await delivery.send(
-        content,
-        work.map((e) => e.id),
-        batch.held ?? null,
-      );
-      if (!accepted) return "release";
-      oriented = true;
-    }
-    const ids = fresh.map((c) => c.event.id);
-    if (ids.length > 0) {
-      pi.appendEntry(DELIVERED_ENTRY, { ids });
-      for (const id of ids) delivered.add(id);
-    }
-    if (work.length > 0) faultPoint("after-inject");
+    remember(announcements.map((c) => c.event.id));
+    if (work.length === 0) return "ack";
+    faultPoint("after-claim");
+    const content = formatBatchPrompt(groupEvents(work), {
+      intro: batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s)),
+      held: batch.held,
+      maxBytes: config.batch.maxMessageBytes,
+      deliveredDir: relative(s.root, paths.delivered) || paths.delivered,
+    });
+    const ids = work.map((e) => e.id);
+    // The ids go into the session when the message does (Pi writes both, or neither): after
+    // a crash, a redelivery is recognised by them. The ack waits for the end of the run.
+    const landed = await delivery.send(content, ids, batch.held ?? null, () =>
+      // Pi writes the message right after the message_end handlers: the ids entry goes after
+      // it, so a file never holds the ids of a message it lacks (a crash between the two is
+      // still recognised: the message itself carries its ids).
+      setImmediate(() => {
+        remember(ids);
+        faultPoint("after-inject");
+      }),
+    );
+    if (!landed) return "release";
+    oriented = true;
     return "ack";
   };
 
@@ -94,13 +104,14 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     backstopMs: config.watcher.backstopMs,
     maxEvents: config.batch.maxEvents,
     hold,
+    // One message at a time, and only to an idle agent: a batch waits on disk while the agent
+    // works (it coalesces there), and goes out with a turn of its own once the run ends.
+    ready: () => isIdle(ctx) && !delivery.pending,
     describeHold,
     deliver,
     onHeld: (pending, h) => {
       // Join/leave notices wait too, but the count a person cares about is the failures.
-      const n = pending.filter(
-        (name) => !AGENT_EVENTS.has(parseEventId(name.replace(/\.json$/, ""))?.type ?? ""),
-      ).length;
+      const n = pending.filter((name) => !isAgentNotice(typeFromFileName(name))).length;
       s.status(`⏸ Spark holding ${n} event${n === 1 ? "" : "s"}: ${describeHold(h)}`);
     },
     onUnheld: () => s.status(idleStatus),
@@ -166,4 +177,13 @@ function orientation(s: SparkContext): Orientation {
     manifestMd: existsSync(join(s.root, "MANIFEST.md")),
     skills,
   };
+}
+
+/** ctx.isIdle(), false once the ctx is stale (the session was replaced or ended). */
+function isIdle(ctx: { isIdle(): boolean }): boolean {
+  try {
+    return ctx.isIdle();
+  } catch {
+    return false;
+  }
 }

@@ -65,10 +65,18 @@ export class SparkSession {
     const delivery = new Delivery(pi, ctx);
     // Before the role starts: its first scan may already replace this with a hold.
     if (role === "sidecar") ui.status(`⚡ Spark sidecar (${config.environment}, ${context.profile.behavior})`);
-    const impl =
-      role === "sidecar"
-        ? { sidecar: startSidecarRole(context, delivery) }
-        : { human: startHumanRole(context, delivery) };
+    let impl: { human?: HumanRole; sidecar?: SidecarRole };
+    try {
+      impl =
+        role === "sidecar"
+          ? { sidecar: startSidecarRole(context, delivery) }
+          : { human: startHumanRole(context, delivery) };
+    } catch (error) {
+      // No presence without a role behind it: a dead sidecar must not look alive.
+      presence.stop();
+      report(error);
+      return undefined;
+    }
     return new SparkSession(context, presence, delivery, impl);
   }
 
@@ -77,7 +85,7 @@ export class SparkSession {
     if (this.context.role === "sidecar" && blockedByToolsLevel(toolName, this.context.profile.tools)) {
       return {
         block: true,
-        reason: `Spark runs read-only in ${this.context.config.environment}: ${toolName} is blocked. Investigate with read and report instead.`,
+        reason: `Spark runs read-only in ${this.context.config.environment}: only read, grep, find and ls may run (${toolName} is blocked). Investigate and report instead.`,
       };
     }
     if (MUTATING_TOOLS.has(toolName)) this.presence.setStatus("working");
@@ -89,9 +97,20 @@ export class SparkSession {
     this.delivery.onMessageEnd(message);
   }
 
-  /** The agent run ended: idle again (a held sidecar may now deliver). */
+  /**
+   * The agent run ended: idle again. Messages it took are delivered (their events acked),
+   * and a consumer that waited for the agent to be free looks again.
+   */
   onAgentEnd(): void {
     this.presence.setStatus("idle");
+    this.delivery.onAgentEnd();
+    // isIdle() turns true only after the agent_end handlers: look on the next turn (unless the
+    // session ended meanwhile: its ctx is stale then).
+    setImmediate(() => {
+      if (this.stopped) return;
+      this.roleImpl.sidecar?.poke();
+      this.roleImpl.human?.refresh();
+    });
   }
 
   get human(): HumanRole | undefined {
@@ -102,8 +121,11 @@ export class SparkSession {
     return this.roleImpl.sidecar;
   }
 
+  private stopped = false;
+
   /** Closes every watcher and timer, removes the presence file, emits `agent-stop`. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([this.roleImpl.human?.stop(), this.roleImpl.sidecar?.stop()]);
     this.presence.stop();
     emitAgentEvent(this.context, "agent-stop");

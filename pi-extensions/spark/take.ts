@@ -1,0 +1,49 @@
+import { relative } from "node:path";
+import { typeFromFileName } from "../../bus/event-name.js";
+import { isAgentNotice, type SparkEvent } from "../../bus/event-schema.js";
+import { formatBatchPrompt } from "../../bus/format/prompt.js";
+import { groupEvents } from "../../bus/group.js";
+import { ackClaimed, type ClaimedEvent, claimBatch, listPending, releaseClaimed } from "../../bus/queue.js";
+import { DELIVERED_ENTRY, type SparkContext } from "./context.js";
+import type { Delivery } from "./delivery.js";
+import { batchIntro } from "./instructions.js";
+
+/** Pending names that are work: join/leave notices are the sidecar's news, never taken here. */
+export function pendingWork(s: SparkContext): string[] {
+  return listPending(s.paths).filter((name) => !isAgentNotice(typeFromFileName(name)));
+}
+
+/**
+ * Sends claimed events to this session as one message. The ids are recorded in the session
+ * when Pi takes the message; the events are acked once its run ends, or put back.
+ */
+export async function injectClaimed(
+  s: SparkContext,
+  delivery: Delivery,
+  claimed: ClaimedEvent[],
+  held?: { since: string; cause: string },
+): Promise<boolean> {
+  const work: SparkEvent[] = claimed.map((c) => c.event);
+  const names = claimed.map((c) => c.name);
+  const ids = work.map((e) => e.id);
+  const content = formatBatchPrompt(groupEvents(work), {
+    intro: batchIntro(s.config.environment, s.profile),
+    held,
+    maxBytes: s.config.batch.maxMessageBytes,
+    deliveredDir: relative(s.root, s.paths.delivered) || s.paths.delivered,
+  });
+  const landed = await delivery.send(content, ids, held ?? null, () =>
+    setImmediate(() => s.pi.appendEntry(DELIVERED_ENTRY, { ids })),
+  );
+  if (landed) ackClaimed(s.paths, s.agentId, names);
+  else releaseClaimed(s.paths, s.agentId, names);
+  return landed;
+}
+
+/** `/spark take`: claims the pending work now and injects it; returns how many events. */
+export function takeNow(s: SparkContext, delivery: Delivery): number {
+  const { claimed } = claimBatch(s.paths, s.agentId, { maxEvents: s.config.batch.maxEvents, names: pendingWork(s) });
+  if (claimed.length === 0) return 0;
+  void injectClaimed(s, delivery, claimed).catch((error: unknown) => s.report(error));
+  return claimed.length;
+}
