@@ -3,7 +3,7 @@ import { newEventId } from "./event-name.js";
 import type { SparkEvent } from "./event-schema.js";
 import { fingerprint } from "./fingerprint.js";
 import { LIMITS, shrinkValue, truncatedMarker, truncateHead, truncateTail } from "./limits.js";
-import { redactValue } from "./redact.js";
+import { redactText, redactValue } from "./redact.js";
 
 /** What a writer supplies; the rest (`id`, `timestamp`, `fingerprint`, …) is filled in. */
 export interface EventInput {
@@ -55,7 +55,11 @@ export function buildEvent(input: EventInput, ctx: WriterContext): BuiltEvent {
     v: 1,
     id: newEventId(type, now, ctx.pid),
     type,
-    traceId: typeof input.traceId === "string" && input.traceId !== "" ? input.traceId : randomUUID(),
+    // From a client header, often: bounded and redacted like any string.
+    traceId:
+      typeof input.traceId === "string" && input.traceId !== ""
+        ? redactText(input.traceId.slice(0, LIMITS.traceIdChars))
+        : randomUUID(),
     timestamp: new Date(now).toISOString(),
     environment: ctx.environment,
     source: { host: ctx.host, pid: ctx.pid, ...(ctx.app ? { app: ctx.app } : {}) },
@@ -109,8 +113,9 @@ export function normalizeError(
   };
   if (typeof stack === "string")
     out.stack = truncateHead(redactValue(stack, { extraKeys }) as string, LIMITS.stackBytes);
-  if (typeof name === "string") out.name = name;
-  if (typeof code === "string" || typeof code === "number") out.code = code;
+  if (typeof name === "string") out.name = truncateHead(redactText(name), 200);
+  if (typeof code === "number") out.code = code;
+  else if (typeof code === "string") out.code = truncateHead(redactText(code), 200);
   return out;
 }
 

@@ -44,6 +44,20 @@ export function findProjectRoot(start = process.cwd(), env: NodeJS.ProcessEnv = 
   }
 }
 
+/**
+ * Whether a folder is a project Spark belongs in: it has a Spark config, a `.spark/`, a
+ * package.json or a git repository. A Pi session started elsewhere (a home folder, say) with
+ * Spark installed globally leaves no `.spark/` behind there.
+ */
+export function looksLikeProject(root: string): boolean {
+  return (
+    findConfigFile(root) !== undefined ||
+    isDir(join(root, ".spark")) ||
+    existsSync(join(root, "package.json")) ||
+    existsSync(join(root, ".git"))
+  );
+}
+
 /** The config file of a project, if it has one. */
 export function findConfigFile(root: string): string | undefined {
   return CONFIG_CANDIDATES.map((c) => join(root, c)).find((p) => existsSync(p));

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { enabledFromEnv } from "./env-switch.js";
+import { HEARTBEAT_INTERVAL_MS, PRESENCE_TTL_MS } from "./liveness.js";
 
 export { enabledFromEnv };
 
@@ -50,10 +51,21 @@ export const sparkConfigSchema = z.strictObject({
     maxAgeDays: z._default(nonNegative(), 7),
   }),
   watcher: section({ backstopMs: z._default(z.int().check(z.gte(100)), 2000) }),
-  presence: section({
-    heartbeatMs: z._default(z.int().check(z.gte(100)), 10_000),
-    ttlMs: z._default(z.int().check(z.gte(1000)), 30_000),
-  }),
+  presence: z.prefault(
+    z
+      .strictObject({
+        heartbeatMs: z._default(z.int().check(z.gte(100)), HEARTBEAT_INTERVAL_MS),
+        ttlMs: z._default(z.int().check(z.gte(1000)), PRESENCE_TTL_MS),
+      })
+      .check(
+        // A beat must land well inside the time-to-live, or live agents read as dead between beats.
+        z.refine((p) => p.heartbeatMs * 2 < p.ttlMs, {
+          message: "must be less than half of `presence.ttlMs`",
+          path: ["heartbeatMs"],
+        }),
+      ),
+    {} as never,
+  ),
   redact: section({ keys: z._default(z.array(z.string()), []) }),
   human: section({ autoInject: z._default(z.boolean(), false) }),
   run: section({ keepLogs: z._default(positiveInt(), 50) }),

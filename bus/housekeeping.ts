@@ -1,9 +1,10 @@
 import type { SparkConfig } from "./config-schema.js";
+import { evaluateHold } from "./effective-pause.js";
 import type { LivenessFacts } from "./liveness.js";
 import { applyRetention, expirePending, sweepTmp } from "./maintenance.js";
 import type { BusPaths } from "./paths.js";
 import { clearPause, type PauseState, readPause } from "./pause.js";
-import { consumerAliveCheck, localLivenessFacts, removeDeadAgents } from "./presence.js";
+import { consumerAliveCheck, liveAgents, localLivenessFacts, removeDeadAgents } from "./presence.js";
 import { releaseDeadClaims } from "./queue.js";
 
 const MINUTE = 60_000;
@@ -46,9 +47,16 @@ export function housekeeping(
     if (pause.kind === "paused" && pause.stale && clearPause(paths, { onlyBy: pause.pause.by })) {
       clearedStalePause = pause;
     }
+    // Events held by a pause (or a working human) are waiting on purpose: they are delivered
+    // with a held-since note when the hold ends, not expired by a restart meanwhile.
+    const held = evaluateHold(
+      readPause(paths, config.pause.staleThresholdMinutes * MINUTE, facts.now),
+      liveAgents(paths, facts),
+    ).held;
     // 0 turns expiry off.
-    if (config.events.expireMinutes > 0)
+    if (config.events.expireMinutes > 0 && !held) {
       expired = expirePending(paths, config.events.expireMinutes * MINUTE, facts.now);
+    }
   }
   const sweptTmp = sweepTmp(paths, undefined, facts.now);
   const pruned = applyRetention(paths, {

@@ -9,6 +9,8 @@ export const LIMITS = {
   readerMaxBytes: 1024 * 1024,
   /** Any other string field. */
   stringBytes: 8 * 1024,
+  /** A trace id (it often comes from a client's request header). */
+  traceIdChars: 200,
 } as const;
 
 /** Marker that replaces what a limit cut off. */

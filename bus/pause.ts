@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { hostname } from "node:os";
+import { hostname, userInfo } from "node:os";
 import * as z from "zod/mini";
 import type { BusPaths } from "./paths.js";
+import { jsonErrorWhere } from "./read-event.js";
 import { ensurePrivateDir, isErrno, writeFileAtomic } from "./secure-fs.js";
 import { describeIssues } from "./zod-issues.js";
 
@@ -32,7 +33,7 @@ export function evaluatePause(content: string | undefined, now: number, staleMs:
   try {
     body = JSON.parse(content);
   } catch (error) {
-    return { kind: "unreadable", problem: `not valid JSON (${(error as Error).message})` };
+    return { kind: "unreadable", problem: `not valid JSON${jsonErrorWhere(error)}` };
   }
   const parsed = pauseSchema.safeParse(body);
   if (!parsed.success) return { kind: "unreadable", problem: describeIssues(parsed.error) };
@@ -90,4 +91,13 @@ export function clearPause(paths: BusPaths, options: { onlyBy?: string } = {}): 
   const existed = existsSync(paths.pause);
   rmSync(paths.pause, { recursive: true, force: true });
   return existed;
+}
+
+/** Who is pausing, by default: the OS user name (`fallback` when there is none to read). */
+export function currentUser(fallback = "someone"): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? fallback;
+  }
 }

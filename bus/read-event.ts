@@ -43,7 +43,7 @@ export function parseEventBytes(bytes: Uint8Array, stem: string): ReadEventResul
   try {
     body = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+    return { ok: false, reason: `invalid JSON${jsonErrorWhere(error)}` };
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return {
@@ -58,4 +58,13 @@ export function parseEventBytes(bytes: Uint8Array, stem: string): ReadEventResul
     return { ok: false, reason: `schema: \`id\` "${parsed.data.id}" does not match the file name "${stem}.json"` };
   }
   return { ok: true, event: parsed.data };
+}
+
+/**
+ * Where JSON.parse failed, without its message: on Node 20 that quotes the bytes around the
+ * error, which can be a secret, and the reason is written to disk and shown to agents.
+ */
+export function jsonErrorWhere(error: unknown): string {
+  const at = /position (\d+)/.exec((error as Error)?.message ?? "")?.[1];
+  return at === undefined ? "" : ` (at byte ${at})`;
 }

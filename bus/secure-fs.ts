@@ -47,11 +47,6 @@ export function ensureBusDirs(paths: BusPaths, force = false): void {
   prepared.add(key);
 }
 
-/** Forgets which bus folders were prepared (for tests that delete them). */
-export function resetPreparedDirs(): void {
-  prepared.clear();
-}
-
 /**
  * Writes `data` to `target` atomically: a 0600 temp file in `stageDir` (same filesystem),
  * then a rename. Readers see the old file or the new one, never a partial one.

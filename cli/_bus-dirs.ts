@@ -11,13 +11,10 @@ export interface BusDirState {
   gitignore: boolean;
 }
 
-/** The folders `ensureBusDirs` creates (logs/ is made by `manifest run` when it needs it). */
-export const busDirs = busFolders;
-
 /** Looks at every bus folder (and logs/ when it exists). */
 export function busDirState(paths: BusPaths): BusDirState {
   const state: BusDirState = { missing: [], loose: [], gitignore: existsSync(join(paths.spark, ".gitignore")) };
-  for (const dir of [...busDirs(paths), paths.logs]) {
+  for (const dir of [...busFolders(paths), paths.logs]) {
     let mode: number;
     try {
       mode = statSync(dir).mode & 0o777;

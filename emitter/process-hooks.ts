@@ -29,7 +29,7 @@ export function installHooks(emit: Emit): void {
   };
 
   if (!process.versions.bun) {
-    process.on("uncaughtExceptionMonitor", (error, origin) => record(error, origin));
+    installNodeHooks(record);
     return;
   }
   const onException = (error: unknown) => {
@@ -46,4 +46,45 @@ export function installHooks(emit: Emit): void {
   };
   process.on("uncaughtException", onException);
   process.on("unhandledRejection", onRejection);
+}
+
+/**
+ * Node: `uncaughtExceptionMonitor` sees every crash without changing it, including unhandled
+ * rejections under the default `--unhandled-rejections=throw`. But an app (or a library such
+ * as Sentry) with its own `unhandledRejection` listener handles rejections itself: Node then
+ * never raises them, and the monitor never sees them. So Spark listens as well, but only
+ * while someone else does (or when the mode never crashes anyway): a listener of its own
+ * would stop Node's default crash.
+ */
+function installNodeHooks(record: (error: unknown, origin: string) => void): void {
+  const seen = new WeakSet<object>();
+  const once = (error: unknown, origin: string) => {
+    if (typeof error === "object" && error !== null) {
+      if (seen.has(error)) return;
+      seen.add(error);
+    }
+    record(error, origin);
+  };
+  process.on("uncaughtExceptionMonitor", (error, origin) => once(error, origin));
+
+  const onRejection = (reason: unknown) => once(reason, "unhandledRejection");
+  const neverCrashes = /--unhandled-rejections[= ](warn|none|warn-with-error-code)\b/.test(
+    `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`,
+  );
+  let attached = false;
+  const follow = () => {
+    const others = process.listeners("unhandledRejection").filter((l) => l !== onRejection).length;
+    const want = neverCrashes || others > 0;
+    if (want && !attached) process.on("unhandledRejection", onRejection);
+    if (!want && attached) process.off("unhandledRejection", onRejection);
+    attached = want;
+  };
+  // Listeners come and go after start-up; (new|remove)Listener fire before the change lands.
+  process.on("newListener", (event) => {
+    if (event === "unhandledRejection") queueMicrotask(follow);
+  });
+  process.on("removeListener", (event) => {
+    if (event === "unhandledRejection") queueMicrotask(follow);
+  });
+  follow();
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { chmodSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type AgentSession,
@@ -12,7 +12,7 @@ import {
 } from "@mariozechner/pi-coding-agent";
 import { type LoadedConfig, loadConfig } from "../bus/config-load.js";
 import { clearPause, readPause, writePause } from "../bus/pause.js";
-import { ensurePrivateDir } from "../bus/secure-fs.js";
+import { ensurePrivateDir, writeFileAtomic } from "../bus/secure-fs.js";
 import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, toConversationItem } from "./conversation.js";
@@ -129,6 +129,7 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     unsubscribe = s.subscribe((event) => {
       const item = toConversationItem(event);
       if (item) emit(item);
+      if (event.type === "agent_end") protectSessionFile(s.sessionFile);
     });
     await s.bindExtensions({
       uiContext: ui,
@@ -191,10 +192,25 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
       if (stopped) return;
       stopped = true;
       await runtime.dispose();
+      protectSessionFile(session.sessionFile);
       unsubscribe();
       await replay?.model.close();
     },
   };
+}
+
+/**
+ * Pi writes session files 0644; the sidecar's hold raw tool output (a `cat .env`, say): make
+ * them 0600 like every other file under `.spark/`. Pi creates the file at its first flush,
+ * so this runs after every run.
+ */
+function protectSessionFile(file: string | undefined): void {
+  if (!file) return;
+  try {
+    if ((statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
+  } catch {
+    // Not written yet (no assistant message so far).
+  }
 }
 
 /** A Pi agent folder under `.spark/` whose only model is the in-process replay. */
@@ -202,7 +218,7 @@ async function startReplayAgent(sparkDir: string): Promise<{ model: ScriptedMode
   const model = await startReplayModel();
   const agentDir = join(sparkDir, "replay-agent");
   ensurePrivateDir(agentDir);
-  writeFileSync(join(agentDir, "models.json"), replayModelsJson(model), { mode: 0o600 });
+  writeFileAtomic(join(agentDir, "models.json"), replayModelsJson(model));
   return { model, agentDir };
 }
 

@@ -46,7 +46,13 @@ export async function startScriptedModel(next: (request: ChatRequest) => Scripte
       res.writeHead(404).end();
       return;
     }
-    const request = JSON.parse(await readBody(req)) as ChatRequest;
+    let request: ChatRequest;
+    try {
+      request = JSON.parse(await readBody(req)) as ChatRequest;
+    } catch {
+      res.writeHead(400, { "content-type": "application/json" }).end('{"error":{"message":"bad JSON"}}');
+      return;
+    }
     requests.push(request);
     const turn = next(request);
     n++;

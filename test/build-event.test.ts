@@ -20,6 +20,13 @@ describe("building an event", () => {
     expect(eventSchema.safeParse(JSON.parse(json)).success).toBe(true);
   });
 
+  it("bounds and redacts a trace id (it often comes from a client header)", () => {
+    const long = buildEvent({ type: "server-error", traceId: "x".repeat(10_000), error: "e" }, ctx).event.traceId;
+    expect(long?.length).toBeLessThanOrEqual(200);
+    const secret = buildEvent({ type: "server-error", traceId: "Bearer abcdefghijklmnopqrstuvwxyz", error: "e" }, ctx);
+    expect(secret.event.traceId).not.toContain("abcdefghijklmnop");
+  });
+
   it("reuses the given trace id, and makes one when there is none", () => {
     expect(buildEvent({ type: "server-error", traceId: "req-1", error: "x" }, ctx).event.traceId).toBe("req-1");
     expect(buildEvent({ type: "notification" }, ctx).event.traceId).toMatch(/^[0-9a-f-]{36}$/);

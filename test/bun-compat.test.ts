@@ -28,7 +28,7 @@ afterEach(async () => {
 
 describe.runIf(BUN !== undefined)("under Bun", () => {
   it("pi -p with the Spark extension answers, writes presence events and exits", async () => {
-    const { root, paths } = tempProject();
+    const { root, paths } = tempProject({ "package.json": '{"name":"app"}' });
     const model = await startMockModel([{ text: "pong from bun" }]);
     cleanups.push(() => model.close());
     const cli = join(REPO, "node_modules/@mariozechner/pi-coding-agent/dist/cli.js");
@@ -58,7 +58,7 @@ describe.runIf(BUN !== undefined)("under Bun", () => {
   });
 
   it("the app-side emitter records an uncaught exception and the process still dies", async () => {
-    const { root, paths } = tempProject();
+    const { root, paths } = tempProject({ "package.json": '{"name":"app"}' });
     const child = spawn(
       BUN as string,
       [join(REPO, "test/fixtures/emitter-app.mjs"), "uncaught", join(DIST, "index.js")],

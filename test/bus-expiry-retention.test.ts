@@ -6,6 +6,7 @@ import { emitEvent } from "../bus/emit.js";
 import { housekeeping } from "../bus/housekeeping.js";
 import { applyRetention, expirePending } from "../bus/maintenance.js";
 import type { BusPaths } from "../bus/paths.js";
+import { writePause } from "../bus/pause.js";
 import { REASON_SUFFIX, rejectFile } from "../bus/reject.js";
 import { ensureBusDirs } from "../bus/secure-fs.js";
 import { ageFile, pendingFiles, sparkConfig } from "./helpers/bus-state.js";
@@ -51,6 +52,14 @@ describe("pending events older than events.expireMinutes", () => {
     const { paths } = tempProject();
     const old = emitAged(paths, 20 * MINUTE);
     expect(housekeeping(paths, sparkConfig()).expired).toEqual([]);
+    expect(pendingFiles(paths)).toEqual([old]);
+  });
+
+  it("stay pending while a pause holds them: a restart during a long pause must not expire them", () => {
+    const { paths } = tempProject();
+    writePause(paths, { by: "alice", reason: "migrating" });
+    const old = emitAged(paths, 20 * MINUTE);
+    expect(housekeeping(paths, sparkConfig(), { startup: true }).expired).toEqual([]);
     expect(pendingFiles(paths)).toEqual([old]);
   });
 

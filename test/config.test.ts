@@ -96,6 +96,15 @@ export default defineSparkConfig({
     expect(error.message).toContain("manifest doctor");
   });
 
+  it("refuses a heartbeat that would let live agents read as dead between beats", () => {
+    const { root } = tempProject({
+      "config/spark.ts": "export default { presence: { heartbeatMs: 20000, ttlMs: 30000 } };\n",
+    });
+    expect(captureError(() => loadConfig(root, {})).message).toContain(
+      "`presence.heartbeatMs`: must be less than half of `presence.ttlMs`",
+    );
+  });
+
   it("names an unknown option (a typo) instead of ignoring it", () => {
     const { root } = tempProject({ "config/spark.ts": "export default { debouce: { windowMs: 5 } };\n" });
     expect(captureError(() => loadConfig(root, {})).message).toContain("unknown option `debouce`");

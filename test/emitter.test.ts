@@ -43,6 +43,21 @@ describe("process hooks", () => {
     expect(pendingEvents(root)).toMatchObject([{ type: "unhandled-error", origin: "unhandledRejection" }]);
   });
 
+  it("record a rejection the app handles itself, without changing what the app does", async () => {
+    const { root } = tempProject();
+    const result = await run(root, "rejection-handled");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("app saw: handled by the app's own listener");
+    expect(result.stdout).toContain("still running");
+    expect(pendingEvents(root)).toMatchObject([
+      {
+        type: "unhandled-error",
+        origin: "unhandledRejection",
+        error: { message: "handled by the app's own listener" },
+      },
+    ]);
+  });
+
   it("respect watch.unhandledErrors: no event, same crash", async () => {
     const { root } = tempProject({ "config/spark.ts": "export default { watch: { unhandledErrors: false } };\n" });
     const result = await run(root, "uncaught");

@@ -51,7 +51,7 @@ async function settledWatches(pid: number): Promise<number> {
 
 describe("pi -p with Spark loaded", () => {
   it("answers and exits on its own, leaving no presence file behind", async () => {
-    const { root, paths } = tempProject();
+    const { root, paths } = tempProject({ "package.json": '{"name":"app"}' });
     const model = await startMockModel([{ text: "pong" }]);
     cleanups.push(() => model.close());
     const child = spawn(
@@ -67,6 +67,26 @@ describe("pi -p with Spark loaded", () => {
     const events = readdirSync(paths.events).filter((n) => n.endsWith(".json"));
     expect(events.some((n) => n.includes("-agent-start-"))).toBe(true);
     expect(events.some((n) => n.includes("-agent-stop-"))).toBe(true);
+  });
+});
+
+describe("pi outside any project", () => {
+  it("leaves no .spark/ behind in a folder that is no project (no package.json, git, config)", async () => {
+    const { root } = tempProject();
+    const model = await startMockModel([{ text: "pong" }]);
+    cleanups.push(() => model.close());
+    const child = spawn(
+      PI,
+      ["-p", "--no-session", "--no-extensions", "--no-skills", "-nc", "-e", EXT, "--model", "mock/mock-model", "ping"],
+      {
+        cwd: root,
+        env: piEnv(piAgentDir(root, model)),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const result = await finished(child);
+    expect(result.code).toBe(0);
+    expect(existsSync(join(root, ".spark"))).toBe(false);
   });
 });
 
@@ -120,7 +140,7 @@ describe.runIf(process.platform === "linux")("session replacement", () => {
 
 describe("Spark as a Pi package", () => {
   it("loads its extension and its skill from the package folder with pi -e, without spark init", async () => {
-    const { root, paths } = tempProject();
+    const { root, paths } = tempProject({ "package.json": '{"name":"app"}' });
     const model = await startMockModel();
     cleanups.push(() => model.close());
     const pi = startRpcPi(

@@ -6,6 +6,14 @@ const ctx = { environment: "test", host: "h", pid: 1 };
 const bytes = (text: string) => Buffer.from(text);
 
 describe("reading an event body", () => {
+  it("says where broken JSON fails without quoting it (the bytes around the error can be a secret)", () => {
+    const read = parseEventBytes(bytes('{"type":"x","password": hunter2sec}'), "stem");
+    expect(read.ok).toBe(false);
+    const reason = read.ok === false && !read.missing ? read.reason : "";
+    expect(reason).toMatch(/^invalid JSON/);
+    expect(reason).not.toContain("hunter2sec");
+  });
+
   it("accepts what a writer wrote", () => {
     const { event, json } = buildEvent({ type: "server-error", error: new Error("x") }, ctx);
     const read = parseEventBytes(bytes(json), event.id);

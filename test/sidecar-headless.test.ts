@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ChatRequest, lastUserText, startMockModel } from "./fakes/mock-openai.js";
@@ -105,6 +105,11 @@ describe("manifest sidecar --headless", () => {
     expect(stopped.code).toBe(0);
     expect(sidecar.lines().at(-1)).toMatchObject({ type: "stopped" });
     expect(jsonFiles(paths.agents)).toEqual([]);
+    // The session holds raw tool output: private like the rest of .spark/.
+    const sessions = join(paths.spark, "sessions");
+    const files = readdirSync(sessions).filter((n) => n.endsWith(".jsonl"));
+    expect(files).toHaveLength(1);
+    expect(statSync(join(sessions, files[0] as string)).mode & 0o777).toBe(0o600);
   });
 
   it("without a model only watches: the event stays pending and the output says how to configure one", async () => {

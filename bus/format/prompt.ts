@@ -13,7 +13,43 @@ export interface PromptOptions {
   deliveredDir?: string;
 }
 
-const SECTION_LIMITS = { stackLines: 25, stackBytes: 4096, tailLines: 30, tailBytes: 3072, inputBytes: 2048, ids: 5 };
+const SECTION_LIMITS = {
+  stackLines: 25,
+  stackBytes: 4096,
+  tailLines: 30,
+  tailBytes: 3072,
+  inputBytes: 2048,
+  extraBytes: 1536,
+  ids: 5,
+};
+
+/** Fields every event shows through the lines above; anything else is shown as JSON. */
+const SHOWN_FIELDS = new Set([
+  "v",
+  "id",
+  "type",
+  "traceId",
+  "timestamp",
+  "environment",
+  "source",
+  "feature",
+  "route",
+  "status",
+  "error",
+  "request",
+  "command",
+  "exitCode",
+  "signal",
+  "logFile",
+  "tail",
+  "fingerprint",
+]);
+
+/** What an event carries beyond the protocol's fields (a generic event's message, say). */
+function extraFields(e: SparkEvent): Record<string, unknown> | undefined {
+  const extra = Object.fromEntries(Object.entries(e).filter(([key]) => !SHOWN_FIELDS.has(key)));
+  return Object.keys(extra).length > 0 ? extra : undefined;
+}
 
 /**
  * The one message a batch becomes: one section per problem with its count, first/last seen,
@@ -72,7 +108,8 @@ function formatSection(n: number, group: EventGroup, dir: string): string {
   if (e.environment) facts.push(`environment: ${e.environment}`);
   lines.push(...facts.map((f) => `- ${f}`));
   const headline = errorHeadline(e);
-  if (headline) lines.push(`- error: ${headline}`);
+  // Quoted from the failing app: fenced, so it reads as data, never as instructions.
+  if (headline) lines.push("", "Error:", fence(clipBytes(headline, 1024)));
   if (e.error?.stack)
     lines.push(
       "",
@@ -92,6 +129,14 @@ function formatSection(n: number, group: EventGroup, dir: string): string {
       "Last lines of output:",
       fence(limitLines(e.tail, SECTION_LIMITS.tailLines, SECTION_LIMITS.tailBytes, "tail")),
     );
+  const extra = extraFields(e);
+  if (extra) {
+    lines.push(
+      "",
+      "Other fields:",
+      fence(clipBytes(JSON.stringify(extra, null, 2), SECTION_LIMITS.extraBytes), "json"),
+    );
+  }
   const ids = group.ids.slice(-SECTION_LIMITS.ids).map((id) => `\`${id}\``);
   const more = group.ids.length > SECTION_LIMITS.ids ? ` and ${group.ids.length - SECTION_LIMITS.ids} earlier` : "";
   lines.push("", `Events: ${ids.join(", ")}${more} (files in \`${dir}/\`)`, "");

@@ -35,9 +35,10 @@ export const demoCommand = defineCommand({
     if (!(timeoutMs > 0)) {
       throw new CliError(`--timeout "${args.timeout}" is not a number of seconds.`, "E_USAGE", undefined, EXIT.usage);
     }
-    const print = (line: string) => process.stdout.write(`${line}\n`);
-    const why = args.headless ? undefined : whyNotTmux();
-    const headless = Boolean(args.headless) || why !== undefined;
+    const print = (line: string) =>
+      process.stdout.write(args.json ? `${JSON.stringify({ step: line })}\n` : `${line}\n`);
+    const why = args.headless || args.json ? undefined : whyNotTmux();
+    const headless = Boolean(args.headless || args.json) || why !== undefined;
     print(story.title(headless ? `headless${why ? `: ${why}` : ""}` : "tmux"));
     const port = await freePort();
     const project = prepareDemoProject(port, headless ? {} : { human: bundledPiCommand() });

@@ -1,7 +1,6 @@
-import { userInfo } from "node:os";
 import { defineCommand } from "citty";
 import { busPaths } from "../../bus/paths.js";
-import { writePause } from "../../bus/pause.js";
+import { currentUser, writePause } from "../../bus/pause.js";
 import { jsonArg } from "../_args.js";
 import { createOutput } from "../_output.js";
 import { projectRoot } from "../_project.js";
@@ -17,18 +16,10 @@ export const pauseCommand = defineCommand({
   run({ args }) {
     const out = createOutput(Boolean(args.json));
     const paths = busPaths(projectRoot());
-    const pause = writePause(paths, { by: args.by || safeUser(), reason: args.reason ?? "" });
+    const pause = writePause(paths, { by: args.by || currentUser(), reason: args.reason ?? "" });
     out.document({ ok: true, paused: true, pause });
     out.line(`${out.style.yellow("⏸")} Spark paused by ${pause.by}${pause.reason ? `: ${pause.reason}` : ""}`);
     out.line(out.style.dim("  Events wait on disk. `manifest spark resume` delivers them."));
     return 0;
   },
 });
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "someone";
-  }
-}

@@ -85,6 +85,17 @@ function findEntry(root: string, option: EntryOption): EntryFact {
   } catch {
     pkg = undefined; // a broken package.json only costs us its hints
   }
+  if (option.file) {
+    const inside = relative(root, resolve(option.file));
+    if (inside.startsWith("..") || isAbsolute(inside)) {
+      throw new CliError(
+        `--entry-file ${option.file} is outside the project (${root}).`,
+        "E_USAGE",
+        "Give a file of this project; init only changes files inside it.",
+        2,
+      );
+    }
+  }
   const candidates = option.file
     ? [{ path: relative(root, resolve(option.file)), from: "--entry-file" }]
     : entryCandidates(pkg ?? undefined);

@@ -1,6 +1,5 @@
-import { userInfo } from "node:os";
 import { describeHold } from "../../bus/effective-pause.js";
-import { clearPause, writePause } from "../../bus/pause.js";
+import { clearPause, currentUser, writePause } from "../../bus/pause.js";
 import { busSnapshot } from "../../bus/snapshot.js";
 import type { SparkSession } from "./spark-session.js";
 import { pendingWork } from "./take.js";
@@ -34,7 +33,7 @@ export function runSparkCommand(session: SparkSession | undefined, args: string)
       return n === 0 ? "No pending events to take." : `Took ${n} event${n === 1 ? "" : "s"} into this session.`;
     }
     case "pause": {
-      const pause = writePause(paths, { by: byWhom(), reason: rest.join(" ") });
+      const pause = writePause(paths, { by: currentUser("pi"), reason: rest.join(" ") });
       session.human?.refresh();
       return `⏸ Spark paused${pause.reason ? `: ${pause.reason}` : ""}. \`/spark resume\` delivers what is held.`;
     }
@@ -46,13 +45,5 @@ export function runSparkCommand(session: SparkSession | undefined, args: string)
     }
     default:
       return `Unknown /spark command "${verb}". Use /spark [status|take|pause <reason>|resume].`;
-  }
-}
-
-function byWhom(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "pi";
   }
 }

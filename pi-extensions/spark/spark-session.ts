@@ -1,5 +1,5 @@
 import type { ExtensionAPI, ExtensionContext } from "@mariozechner/pi-coding-agent";
-import { findProjectRoot, loadConfig } from "../../bus/config-load.js";
+import { findProjectRoot, loadConfig, looksLikeProject } from "../../bus/config-load.js";
 import { profileFor } from "../../bus/config-schema.js";
 import { emitEvent, writerContext } from "../../bus/emit.js";
 import { newAgentId } from "../../bus/presence.js";
@@ -26,15 +26,19 @@ export class SparkSession {
    */
   static start(pi: ExtensionAPI, ctx: ExtensionContext, role: SparkRole): SparkSession | undefined {
     const ui = uiOf(ctx);
+    const root = findProjectRoot(ctx.cwd);
+    // A person's session outside any project stays quiet (no .spark/ in a home folder); the
+    // sidecar is started on purpose, so it always runs.
+    if (role === "human" && !looksLikeProject(root)) return undefined;
     let loaded: ReturnType<typeof loadConfig>;
     try {
-      loaded = loadConfig(findProjectRoot(ctx.cwd));
+      loaded = loadConfig(root);
     } catch (error) {
       ui.status(`⚠ Spark is off: ${(error as Error).message.split("\n")[0]}`);
       ui.notify(`Spark is off: ${(error as Error).message}`, "warning");
       return undefined;
     }
-    const { root, paths, config } = loaded;
+    const { paths, config } = loaded;
     if (!config.enabled) {
       ui.status(undefined);
       return undefined;

@@ -1,6 +1,6 @@
-import { userInfo } from "node:os";
 import { join } from "node:path";
 import { profileFor } from "../../bus/config-schema.js";
+import { currentUser } from "../../bus/pause.js";
 import { readEventDetail } from "../../bus/read-detail.js";
 import type { HostItem, SidecarHost } from "../host.js";
 import { createConversationLog } from "./conversation-log.js";
@@ -179,7 +179,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
           host.send(effect.text);
           break;
         case "toggle-pause": {
-          const now = host.togglePause(safeUser());
+          const now = host.togglePause(currentUser("sidecar dashboard"));
           note(
             "info",
             now === "paused"
@@ -207,12 +207,4 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
   terminal.onResize(() => redraw.flush());
   redraw.flush();
   return done;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return "sidecar dashboard";
-  }
 }
