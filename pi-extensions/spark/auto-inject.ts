@@ -1,10 +1,11 @@
 import { type Consumer, startConsumer } from "../../bus/consumer.js";
-import { describeHold, evaluateHold, type HoldState } from "../../bus/effective-pause.js";
+import { evaluateHold, type HoldState } from "../../bus/effective-pause.js";
 import { isAgentNotice } from "../../bus/event-schema.js";
 import { housekeeping } from "../../bus/housekeeping.js";
 import { readPause } from "../../bus/pause.js";
 import { liveAgents, localLivenessFacts } from "../../bus/presence.js";
 import { ackClaimed } from "../../bus/queue.js";
+import { sessionConsumerOptions } from "./consumer-options.js";
 import type { SparkContext } from "./context.js";
 import type { Delivery } from "./delivery.js";
 import { injectClaimed } from "./take.js";
@@ -16,7 +17,7 @@ import { injectClaimed } from "./take.js";
  * when this session is idle.
  */
 export function startAutoInject(s: SparkContext, delivery: Delivery): Consumer {
-  const { paths, config, ctx } = s;
+  const { paths, config } = s;
   try {
     housekeeping(paths, config, { startup: true });
   } catch (error) {
@@ -31,14 +32,8 @@ export function startAutoInject(s: SparkContext, delivery: Delivery): Consumer {
     return evaluateHold(readPause(paths, config.pause.staleThresholdMinutes * 60_000), others);
   };
   return startConsumer({
-    paths,
-    consumerId: s.agentId,
-    debounceMs: config.debounce.windowMs,
-    backstopMs: config.watcher.backstopMs,
-    maxEvents: config.batch.maxEvents,
+    ...sessionConsumerOptions(s, delivery),
     hold,
-    ready: () => isIdle(ctx) && !delivery.pending,
-    describeHold,
     deliver: async (batch) => {
       const notices = batch.claimed.filter((c) => isAgentNotice(c.event.type));
       const work = batch.claimed.filter((c) => !isAgentNotice(c.event.type));
@@ -54,13 +49,4 @@ export function startAutoInject(s: SparkContext, delivery: Delivery): Consumer {
     },
     onError: (error) => s.report(error),
   });
-}
-
-/** ctx.isIdle(), false once the ctx is stale (the session was replaced or ended). */
-function isIdle(ctx: { isIdle(): boolean }): boolean {
-  try {
-    return ctx.isIdle();
-  } catch {
-    return false;
-  }
 }

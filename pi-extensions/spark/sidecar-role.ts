@@ -11,6 +11,7 @@ import { countEvents } from "../../bus/maintenance.js";
 import { readPause } from "../../bus/pause.js";
 import { liveAgents, localLivenessFacts } from "../../bus/presence.js";
 import { type FolderWatcher, watchFolders } from "../../bus/watcher.js";
+import { sessionConsumerOptions } from "./consumer-options.js";
 import { DELIVERED_ENTRY, MESSAGE_TYPES, type SparkContext } from "./context.js";
 import { deliveredIds } from "./delivered-ids.js";
 import type { Delivery } from "./delivery.js";
@@ -98,16 +99,8 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   };
 
   const consumer: Consumer = startConsumer({
-    paths,
-    consumerId: s.agentId,
-    debounceMs: config.debounce.windowMs,
-    backstopMs: config.watcher.backstopMs,
-    maxEvents: config.batch.maxEvents,
+    ...sessionConsumerOptions(s, delivery),
     hold,
-    // One message at a time, and only to an idle agent: a batch waits on disk while the agent
-    // works (it coalesces there), and goes out with a turn of its own once the run ends.
-    ready: () => isIdle(ctx) && !delivery.pending,
-    describeHold,
     deliver,
     onHeld: (pending, h) => {
       // Join/leave notices wait too, but the count a person cares about is the failures.
@@ -177,13 +170,4 @@ function orientation(s: SparkContext): Orientation {
     manifestMd: existsSync(join(s.root, "MANIFEST.md")),
     skills,
   };
-}
-
-/** ctx.isIdle(), false once the ctx is stale (the session was replaced or ended). */
-function isIdle(ctx: { isIdle(): boolean }): boolean {
-  try {
-    return ctx.isIdle();
-  } catch {
-    return false;
-  }
 }
