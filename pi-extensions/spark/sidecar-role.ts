@@ -89,7 +89,13 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
       // it, so a file never holds the ids of a message it lacks (a crash between the two is
       // still recognised: the message itself carries its ids).
       setImmediate(() => {
-        remember(ids);
+        // The session may have ended this very tick (its pi is stale then): the message itself
+        // carries the ids, so nothing is lost by skipping the entry.
+        try {
+          remember(ids);
+        } catch {
+          return;
+        }
         faultPoint("after-inject");
       }),
     );

@@ -33,7 +33,13 @@ export async function injectClaimed(
     deliveredDir: relative(s.root, s.paths.delivered) || s.paths.delivered,
   });
   const landed = await delivery.send(content, ids, held ?? null, () =>
-    setImmediate(() => s.pi.appendEntry(DELIVERED_ENTRY, { ids })),
+    setImmediate(() => {
+      // The session may have ended this very tick (its pi is stale then): the message itself
+      // carries the ids, so nothing is lost by skipping the entry.
+      try {
+        s.pi.appendEntry(DELIVERED_ENTRY, { ids });
+      } catch {}
+    }),
   );
   if (landed) ackClaimed(s.paths, s.agentId, names);
   else releaseClaimed(s.paths, s.agentId, names);
