@@ -154,9 +154,10 @@ export function nextMessage(child, match = () => true, timeoutMs = 60_000) {
     const cleanup = () => {
       clearTimeout(timer);
       child.off("message", onMessage);
-      child.off("exit", onExit);
+      child.off("close", onExit);
     };
     child.on("message", onMessage);
-    child.once("exit", onExit);
+    // 'close', not 'exit': 'exit' can come before the last IPC messages have been read.
+    child.once("close", onExit);
   });
 }
