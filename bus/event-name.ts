@@ -28,7 +28,21 @@ export function newEventId(type: string, now = Date.now(), pid = process.pid): s
   }
   counter = (counter + 1) % 1_000_000;
   const ms = String(Math.max(0, Math.trunc(now))).padStart(13, "0");
-  return `${ms}-${String(counter).padStart(6, "0")}-${type}-${pid}-${randomBytes(4).toString("hex")}`;
+  return `${ms}-${String(counter).padStart(6, "0")}-${type}-${pid}-${randomHex8()}`;
+}
+
+// Random bytes come from a pool: one call to the CSPRNG per 512 names, not one per name
+// (it is a noticeable part of an emit otherwise).
+let pool = Buffer.alloc(0);
+let offset = 0;
+function randomHex8(): string {
+  if (offset + 4 > pool.length) {
+    pool = randomBytes(2048);
+    offset = 0;
+  }
+  const hex = pool.toString("hex", offset, offset + 4);
+  offset += 4;
+  return hex;
 }
 
 /** Parses an event id (file name without `.json`); undefined for a foreign name. */

@@ -41,6 +41,19 @@ export function topFrame(stack: string | undefined): string {
 
 /** A stable 16-hex-digit hash that groups repeats of one problem. */
 export function fingerprint(input: FingerprintInput): string {
+  // A storm repeats one problem: the same raw parts give the same fingerprint, so the masking
+  // regexps and the hash run once per distinct problem, not once per event.
+  const raw = [
+    input.type,
+    input.feature ?? "",
+    input.route ?? "",
+    input.command ?? "",
+    input.error?.name ?? "",
+    input.error?.message ?? "",
+    input.error?.stack ?? "",
+  ].join("\u0000");
+  const known = recent.get(raw);
+  if (known) return known;
   const where = input.feature ?? input.route ?? (input.command ? normalizeMessage(input.command) : "");
   const parts = [
     input.type,
@@ -49,5 +62,10 @@ export function fingerprint(input: FingerprintInput): string {
     normalizeMessage(input.error?.message ?? ""),
     topFrame(input.error?.stack),
   ];
-  return createHash("sha1").update(parts.join("\n")).digest("hex").slice(0, 16);
+  const hash = createHash("sha1").update(parts.join("\n")).digest("hex").slice(0, 16);
+  if (recent.size >= 256) recent.clear();
+  recent.set(raw, hash);
+  return hash;
 }
+
+const recent = new Map<string, string>();
