@@ -12,6 +12,10 @@ export function ndjsonLine(item: HostItem | Record<string, unknown>, now = new D
  * VMs) until SIGINT or SIGTERM, then a clean shutdown. Resolves with the exit code.
  */
 export async function runHeadless(host: SidecarHost, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  // stdout is NDJSON for machines: a console.log from any extension in the session would break
+  // it, so the console writes to stderr while the sidecar runs headless.
+  console.log = console.error;
+  console.info = console.error;
   const write = (item: HostItem | Record<string, unknown>) => {
     const line = ndjsonLine(item);
     if (line) out.write(line);
