@@ -12,10 +12,6 @@ export function ndjsonLine(item: HostItem | Record<string, unknown>, now = new D
  * VMs) until SIGINT or SIGTERM, then a clean shutdown. Resolves with the exit code.
  */
 export async function runHeadless(host: SidecarHost, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  // stdout is NDJSON for machines: a console.log from any extension in the session would break
-  // it, so the console writes to stderr while the sidecar runs headless.
-  console.log = console.error;
-  console.info = console.error;
   const write = (item: HostItem | Record<string, unknown>) => {
     const line = ndjsonLine(item);
     if (line) out.write(line);
@@ -42,4 +38,13 @@ export async function runHeadless(host: SidecarHost, out: NodeJS.WritableStream 
   unsubscribe();
   write({ type: "stopped" });
   return 0;
+}
+
+/**
+ * stdout is NDJSON for machines: a console.log from any extension in the session would break
+ * it, so the console writes to stderr while the sidecar runs headless (from before it starts).
+ */
+export function consoleToStderr(): void {
+  console.log = console.error;
+  console.info = console.error;
 }

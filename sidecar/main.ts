@@ -3,7 +3,7 @@
  * and blessed); headless with `--headless`, otherwise the blessed dashboard.
  */
 import { runDashboard } from "./dashboard/index.js";
-import { runHeadless } from "./headless.js";
+import { consoleToStderr, runHeadless } from "./headless.js";
 import { type SidecarOptions, startSidecarHost } from "./host.js";
 
 export { SidecarSetupError } from "./host.js";
@@ -14,6 +14,7 @@ export interface RunSidecarOptions extends SidecarOptions {
 
 /** Starts the host and its front end; resolves with the exit code once it has shut down. */
 export async function runSidecar(options: RunSidecarOptions): Promise<number> {
+  if (options.headless) consoleToStderr();
   const host = await startSidecarHost(options);
   return options.headless ? runHeadless(host) : runDashboard(host);
 }
