@@ -174,19 +174,10 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     else if (arrived) scan();
   };
 
-  // Hints come in bursts (a storm is one hint per file): one scan per turn of the event loop.
-  let scanQueued = false;
-  const requestScan = () => {
-    if (scanQueued) return;
-    scanQueued = true;
-    setImmediate(() => {
-      scanQueued = false;
-      scan();
-    });
-  };
+  // watchFolders already turns a burst of hints into one per turn of the event loop.
   const onHint = (source: HintSource) => {
     if (source === "backstop") options.onTick?.();
-    requestScan();
+    scan();
   };
   const watcher: FolderWatcher = watchFolders([paths.events], onHint, {
     backstopMs: options.backstopMs ?? 2000,
@@ -196,7 +187,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   queueMicrotask(scan);
 
   return {
-    poke: requestScan,
+    poke: scan,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -19,7 +19,8 @@ export interface WatchOptions {
 }
 
 /**
- * Calls `onHint` whenever something may have changed in `dirs`. A hint carries no file
+ * Calls `onHint` (at most once per turn of the event loop) whenever something may have
+ * changed in `dirs`. A hint carries no file
  * name on purpose: watchers miss events, report temp names or nothing at all on some
  * platforms and runtimes (Bun included), so the caller rescans the folder every time.
  *
@@ -43,13 +44,27 @@ export function watchFolders(
     ignored: (path: string) => !roots.has(resolve(path)),
   });
   let closed = false;
+  // Hints come in bursts: a storm is one per file, and chokidar reports each change twice (raw
+  // and parsed). Every caller would rescan per hint, so a burst becomes one call per turn of
+  // the event loop ("backstop" wins, so the caller's periodic work still runs).
+  let queued: HintSource | undefined;
   const hint = (source: HintSource) => {
     if (closed) return;
-    try {
-      onHint(source);
-    } catch (error) {
-      options.onError?.(error);
+    if (queued) {
+      if (source === "backstop") queued = source;
+      return;
     }
+    queued = source;
+    setImmediate(() => {
+      const next = queued;
+      queued = undefined;
+      if (closed || !next) return;
+      try {
+        onHint(next);
+      } catch (error) {
+        options.onError?.(error);
+      }
+    });
   };
   watcher.on("raw", () => hint("watch"));
   watcher.on("all", () => hint("watch"));

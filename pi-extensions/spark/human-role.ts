@@ -73,33 +73,23 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
     return read.ok ? read.event : undefined;
   };
 
-  // Hints come in bursts (a storm is one per file): one look per turn of the event loop, so a
-  // person's Pi never reads the bus thousands of times in a row.
-  let queued = false;
+  // Called once per burst of hints (watchFolders coalesces them), after a pause command, and
+  // when the agent's run ends.
   let auto: Consumer | undefined;
   const refresh = () => {
     auto?.poke();
-    if (queued) return;
-    queued = true;
-    setImmediate(() => {
-      queued = false;
-      try {
-        observe();
-      } catch (error) {
-        s.report(error);
-      }
-    });
+    try {
+      observe();
+    } catch (error) {
+      s.report(error);
+    }
   };
   const watcher: FolderWatcher = watchFolders([paths.events, paths.agents, paths.spark], refresh, {
     backstopMs: config.watcher.backstopMs,
     onError: (error) => s.report(error),
   });
   // The first look is immediate: what is pending now is the baseline for "Spark caught …".
-  try {
-    observe();
-  } catch (error) {
-    s.report(error);
-  }
+  refresh();
   if (config.human.autoInject) auto = startAutoInject(s, delivery);
 
   return {
