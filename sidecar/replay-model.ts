@@ -3,17 +3,17 @@ import { type ScriptedModel, type ScriptedTurn, startScriptedModel } from "./scr
 /** The replay model as the sidecar's --model. */
 export const REPLAY_MODEL = "replay/scripted-fix";
 
+/** The edit that fixes examples/hello-app's bug (a one-word name has no last name). */
+export const HELLO_APP_FIX_EDIT = {
+  path: "features/create-user.js",
+  edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }],
+};
+
 /** The fix of examples/hello-app's bug, as a model would make it. Used only under --replay. */
 export const HELLO_APP_FIX: ScriptedTurn[] = [
   {
     text: "[REPLAY] The stack points at features/create-user.js: a one-word name has no last name.",
-    tool: {
-      name: "edit",
-      args: {
-        path: "features/create-user.js",
-        edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }],
-      },
-    },
+    tool: { name: "edit", args: HELLO_APP_FIX_EDIT },
   },
   {
     text:

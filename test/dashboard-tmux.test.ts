@@ -6,9 +6,9 @@ import type { BusPaths } from "../bus/paths.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { CLI } from "./helpers/cli.js";
 import { copyHelloApp, createUser } from "./helpers/hello-app.js";
-import { piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
+import { hermeticPiArgs, piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
-import { DIST, requireBuild } from "./helpers/repo.js";
+import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 import { hasTmux, startTmux, type Tmux } from "./helpers/tmux.js";
 
@@ -179,20 +179,7 @@ describe.skipIf(!hasTmux())("the dashboard in tmux", () => {
 
     const humanDir = join(root, ".human");
     mkdirSync(humanDir);
-    const human: RpcPi = startRpcPi(
-      root,
-      [
-        "--no-session",
-        "--no-extensions",
-        "--no-skills",
-        "-nc",
-        "-e",
-        join(DIST, "pi-extension.js"),
-        "--model",
-        "mock/mock-model",
-      ],
-      piEnv(piAgentDir(humanDir, humanModel)),
-    );
+    const human: RpcPi = startRpcPi(root, hermeticPiArgs(), piEnv(piAgentDir(humanDir, humanModel)));
     cleanups.push(() => human.stop());
     await tmux.waitForScreen(/human +idle/, undefined, 30_000);
     await tmux.waitForScreen(/Agents +2 live/);

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyHelloApp, createUser, startHelloApp } from "./helpers/hello-app.js";
-import { freePort, waitFor } from "./helpers/processes.js";
+import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
+import { copyHelloApp, createUser, startHelloApp, waitForFixed } from "./helpers/hello-app.js";
+import { freePort } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -54,12 +55,9 @@ describe("the example app", () => {
     try {
       expect((await createUser(app.url, { name: "Ada" })).status).toBe(500);
       const file = join(root, "features/create-user.js");
-      writeFileSync(file, readFileSync(file, "utf8").replace("last.toUpperCase()", '(last ?? "").toUpperCase()'));
-      const ok = await waitFor(async () => {
-        const r = await createUser(app.url, { name: "Ada" }).catch(() => undefined);
-        return r?.status === 200 ? r : undefined;
-      }, "a 200 after the fix");
-      expect(ok).toBeDefined();
+      const [edit] = HELLO_APP_FIX_EDIT.edits;
+      writeFileSync(file, readFileSync(file, "utf8").replace(edit?.oldText ?? "", edit?.newText ?? ""));
+      expect(await waitForFixed(app.url)).toBe(200);
     } finally {
       await app.stop();
     }

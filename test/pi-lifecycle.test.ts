@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockModel } from "./fakes/mock-openai.js";
-import { PI, piAgentDir, piEnv, startRpcPi } from "./helpers/pi-cli.js";
+import { hermeticPiArgs, PI, piAgentDir, piEnv, startRpcPi } from "./helpers/pi-cli.js";
 import { finished, waitFor } from "./helpers/processes.js";
 import { DIST, REPO, requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
@@ -97,18 +97,7 @@ describe.runIf(process.platform === "linux")("session replacement", () => {
     cleanups.push(() => model.close());
     const pi = startRpcPi(
       root,
-      [
-        "--no-session",
-        "--no-extensions",
-        "--no-skills",
-        "-nc",
-        "-e",
-        EXT,
-        "-e",
-        join(REPO, "test/fixtures/reload-extension.ts"),
-        "--model",
-        "mock/mock-model",
-      ],
+      hermeticPiArgs([EXT, join(REPO, "test/fixtures/reload-extension.ts")]),
       piEnv(piAgentDir(root, model), { SPARK_ROLE: "sidecar" }),
     );
     cleanups.push(() => pi.stop());

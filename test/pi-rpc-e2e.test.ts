@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
 import { type ChatRequest, lastUserText, type MockModel, startMockModel } from "./fakes/mock-openai.js";
-import { copyHelloApp, createUser, type RunningApp, startHelloApp } from "./helpers/hello-app.js";
-import { piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
+import { copyHelloApp, createUser, type RunningApp, startHelloApp, waitForFixed } from "./helpers/hello-app.js";
+import { hermeticPiArgs, piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
-import { DIST, requireBuild } from "./helpers/repo.js";
+import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
 beforeAll(requireBuild);
@@ -23,13 +24,7 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
     const model: MockModel = await startMockModel([
       (request) => {
         seen = request;
-        return {
-          tool: "edit",
-          args: {
-            path: "features/create-user.js",
-            edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }],
-          },
-        };
+        return { tool: "edit", args: HELLO_APP_FIX_EDIT };
       },
       { text: "Fixed create-user: a one-word name no longer crashes." },
     ]);
@@ -37,20 +32,7 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
     const app: RunningApp = await startHelloApp(root, { watch: true, env: { PORT: String(await freePort()) } });
     cleanups.push(() => app.stop());
 
-    const pi: RpcPi = startRpcPi(
-      root,
-      [
-        "--no-session",
-        "--no-extensions",
-        "--no-skills",
-        "-nc",
-        "-e",
-        join(DIST, "pi-extension.js"),
-        "--model",
-        "mock/mock-model",
-      ],
-      piEnv(piAgentDir(root, model), { SPARK_ROLE: "sidecar" }),
-    );
+    const pi: RpcPi = startRpcPi(root, hermeticPiArgs(), piEnv(piAgentDir(root, model), { SPARK_ROLE: "sidecar" }));
     cleanups.push(() => pi.stop());
     await waitFor(
       () => readdirSync(paths.agents).some((n) => n.startsWith("sidecar-")),
@@ -73,15 +55,7 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
     expect(sparkMessages).toHaveLength(1);
 
     expect(readFileSync(join(root, "features/create-user.js"), "utf8")).toContain('(last ?? "").toUpperCase()');
-    const ok = await waitFor(
-      async () => {
-        const r = await createUser(app.url, { name: "Ada" }, "req-e2e-2").catch(() => undefined);
-        return r?.status === 200 ? r : undefined;
-      },
-      "the same request to succeed",
-      20_000,
-    );
-    expect(ok.status).toBe(200);
+    expect(await waitForFixed(app.url)).toBe(200);
     await waitFor(
       () => readdirSync(paths.delivered).some((n) => n.includes("-server-error-")),
       "the event acked into delivered/",

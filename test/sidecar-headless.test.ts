@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
 import { type ChatRequest, lastUserText, startMockModel } from "./fakes/mock-openai.js";
 import { CLI } from "./helpers/cli.js";
-import { copyHelloApp, createUser, startHelloApp } from "./helpers/hello-app.js";
+import { copyHelloApp, createUser, startHelloApp, waitForFixed } from "./helpers/hello-app.js";
 import { piAgentDir, piEnv } from "./helpers/pi-cli.js";
 import { finished, freePort, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
@@ -62,13 +63,7 @@ describe("manifest sidecar --headless", () => {
     const model = await startMockModel([
       (request) => {
         seen = request;
-        return {
-          tool: "edit",
-          args: {
-            path: "features/create-user.js",
-            edits: [{ oldText: "last.toUpperCase()", newText: '(last ?? "").toUpperCase()' }],
-          },
-        };
+        return { tool: "edit", args: HELLO_APP_FIX_EDIT };
       },
       { text: "Fixed: create-user handles a name without a last name." },
     ]);
@@ -87,15 +82,7 @@ describe("manifest sidecar --headless", () => {
     expect(String(sparkLines[0]?.text)).toContain("a 500 in create-user");
     expect(lastUserText(seen as ChatRequest)).toContain("features/create-user.js");
     expect(readFileSync(join(root, "features/create-user.js"), "utf8")).toContain('(last ?? "").toUpperCase()');
-    const ok = await waitFor(
-      async () => {
-        const r = await createUser(app.url, { name: "Ada" }, "req-headless-2").catch(() => undefined);
-        return r?.status === 200 ? r : undefined;
-      },
-      "the same request to succeed",
-      20_000,
-    );
-    expect(ok.status).toBe(200);
+    expect(await waitForFixed(app.url)).toBe(200);
     await waitFor(
       () => jsonFiles(paths.delivered).some((n) => n.includes("-server-error-")),
       "the event in delivered/",

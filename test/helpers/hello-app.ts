@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { finished } from "./processes.js";
+import { finished, waitFor } from "./processes.js";
 import { REPO } from "./repo.js";
 
 /** Copies examples/hello-app into `dir`, linked to this repository's built package. */
@@ -67,4 +67,16 @@ export async function createUser(
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** Waits until `POST /users {"name":"Ada"}` answers 200 (node --watch restarts the app after a fix). */
+export async function waitForFixed(url: string, timeoutMs = 20_000): Promise<number> {
+  return waitFor(
+    async () => {
+      const r = await createUser(url, { name: "Ada" }).catch(() => undefined);
+      return r?.status === 200 ? r.status : undefined;
+    },
+    "the same request to succeed",
+    timeoutMs,
+  );
 }

@@ -20,6 +20,22 @@ export function piAgentDir(root: string, model?: Pick<MockModel, "modelsJson">):
   return dir;
 }
 
+/**
+ * Arguments for a hermetic `pi`: no session file, nothing discovered, only `extensions`, and
+ * the mock model. The Spark extension is loaded from dist/ unless `extensions` says otherwise.
+ */
+export function hermeticPiArgs(extensions: string[] = [join(REPO, "dist", "pi-extension.js")]): string[] {
+  return [
+    "--no-session",
+    "--no-extensions",
+    "--no-skills",
+    "-nc",
+    ...extensions.flatMap((e) => ["-e", e]),
+    "--model",
+    "mock/mock-model",
+  ];
+}
+
 /** Environment for a hermetic, offline `pi` run. */
 export function piEnv(agentDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
