@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventSchema, type SparkEvent } from "../bus/event-schema.js";
 import { errorSchema, runResultSchema } from "../cli/schemas.js";
-import { CLI, manifest } from "./helpers/cli.js";
+import { CLEAN_ENV, CLI, manifest } from "./helpers/cli.js";
 import { type Finished, finished, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
@@ -119,7 +119,7 @@ afterEach(async () => {
 function start(args: string[], cwd: string, options: { stdout?: "pipe" | "ignore" } = {}): Running {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
-    env: { ...process.env, SPARK_ROOT: "", SPARK_ENV: "", SPARK_ENABLED: "", NODE_ENV: "", NO_COLOR: "1" },
+    env: { ...process.env, ...CLEAN_ENV },
     stdio: ["pipe", options.stdout ?? "pipe", "pipe"],
   });
   const r = { child, pid: child.pid ?? -1, done: finished(child) };

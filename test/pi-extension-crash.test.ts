@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emitEvent } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
-import { finished, waitFor } from "./helpers/processes.js";
+import { collectOutput, finished, jsonLines, waitFor } from "./helpers/processes.js";
 import { REPO, requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -19,19 +19,8 @@ function host(root: string, sessionDir: string, mode: "seed" | "serve", env: Nod
     env: { ...process.env, SPARK_FAULT: "", SPARK_ROLE: "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  return {
-    child,
-    lines: () =>
-      out
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-    done: finished(child),
-  };
+  const output = collectOutput(child);
+  return { child, lines: () => jsonLines(output), done: finished(child, output) };
 }
 
 const files = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")) : []);

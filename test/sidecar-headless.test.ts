@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
 import { type ChatRequest, lastUserText, startMockModel } from "./fakes/mock-openai.js";
-import { CLI } from "./helpers/cli.js";
+import { CLI, manifest } from "./helpers/cli.js";
 import { copyHelloApp, createUser, startHelloApp, waitForFixed } from "./helpers/hello-app.js";
 import { piAgentDir, piEnv } from "./helpers/pi-cli.js";
-import { finished, freePort, waitFor } from "./helpers/processes.js";
+import { collectOutput, type Finished, finished, freePort, jsonLines, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -21,7 +21,8 @@ afterEach(async () => {
 interface Sidecar {
   child: ChildProcess;
   lines(): Array<Record<string, unknown>>;
-  stop(): Promise<{ code: number | null }>;
+  readonly done: Promise<Finished>;
+  stop(): Promise<Finished>;
 }
 
 function startSidecar(root: string, env: NodeJS.ProcessEnv, args: string[] = []): Sidecar {
@@ -30,18 +31,12 @@ function startSidecar(root: string, env: NodeJS.ProcessEnv, args: string[] = [])
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const done = finished(child);
+  const output = collectOutput(child);
+  const done = finished(child, output);
   const sidecar: Sidecar = {
     child,
-    lines: () =>
-      out
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () => jsonLines(output),
+    done,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       return done;
@@ -107,18 +102,7 @@ describe("manifest sidecar --headless", () => {
     const howTo = (ready.watchOnly as { howTo: string[] }).howTo.join("\n");
     expect(howTo).toContain("/login");
     expect(howTo).toContain("manifest sidecar --model");
-    const emitted = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, "spark", "emit", "server-error", "--json"], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      child.on("close", () => resolve((JSON.parse(out) as { id: string }).id));
-      child.on("error", reject);
-    });
+    const emitted = (await manifest(["spark", "emit", "server-error", "--json"], root)).json<{ id: string }>().id;
     await waitFor(
       () => sidecar.lines().some((l) => l.type === "status" && /holding 1 event: watch-only/.test(String(l.text))),
       "the watch-only hold in the status",
@@ -131,7 +115,7 @@ describe("manifest sidecar --headless", () => {
   it("refuses a model Pi does not know, saying how to list them", async () => {
     const { root } = tempProject();
     const sidecar = startSidecar(root, piEnv(piAgentDir(root)), ["--model", "nope/nothing"]);
-    const result = await finished(sidecar.child);
+    const result = await sidecar.done;
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('model "nope/nothing" is not known to Pi');
     expect(result.stderr).toContain("pi --list-models");

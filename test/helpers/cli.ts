@@ -5,6 +5,9 @@ import { DIST } from "./repo.js";
 /** The built `manifest` command. */
 export const CLI = join(DIST, "cli.js");
 
+/** The environment `manifest` gets in the tests: no Spark settings leaking in, no colour. */
+export const CLEAN_ENV = { SPARK_ROOT: "", SPARK_ENV: "", SPARK_ENABLED: "", NODE_ENV: "", NO_COLOR: "1" };
+
 /** Result of one `manifest …` run. */
 export interface CliResult extends Finished {
   /** stdout parsed as one JSON document. */
@@ -23,7 +26,7 @@ export async function manifest(
 ): Promise<CliResult> {
   const result = await runNode([CLI, ...args], {
     cwd,
-    env: { SPARK_ROOT: "", SPARK_ENV: "", SPARK_ENABLED: "", NODE_ENV: "", NO_COLOR: "1", ...env },
+    env: { ...CLEAN_ENV, ...env },
     input,
   });
   return {

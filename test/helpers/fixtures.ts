@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterEach } from "vitest";
-import { type Finished, finished } from "./processes.js";
+import { collectOutput, type Finished, finished } from "./processes.js";
 import { REPO } from "./repo.js";
 // Imported for its order: its afterEach (removing temp projects) is registered first, so it
 // runs after ours (after-hooks run in reverse) and never pulls a folder from under a live child.
@@ -56,16 +56,13 @@ export function startFixture(script: string, args: string[], options: FixtureOpt
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
-  let stdout = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
+  const output = collectOutput(child);
   // A fixture killed before it read its stdin must not crash the test with EPIPE.
   child.stdin.on("error", () => {});
-  const exit = finished(child);
+  const exit = finished(child, output);
   const fixture: RunningFixture = {
     child,
-    lines: () => stdout.split("\n").slice(0, -1),
+    lines: output.lines,
     go: () => {
       child.stdin.end("go\n");
     },

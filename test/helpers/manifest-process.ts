@@ -1,13 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach } from "vitest";
-import { CLI } from "./cli.js";
-import { type Finished, finished } from "./processes.js";
+import { CLEAN_ENV, CLI } from "./cli.js";
+import { collectOutput, type Finished, finished } from "./processes.js";
 // Imported first for its order: its afterEach (removing temp projects) then runs after ours
 // (after-hooks run in reverse), so no folder is pulled from under a live command.
 import "./temp-project.js";
-
-/** The environment `manifest` gets in the tests: no Spark settings leaking in, no colour. */
-export const CLEAN_ENV = { SPARK_ROOT: "", SPARK_ENV: "", SPARK_ENABLED: "", NODE_ENV: "", NO_COLOR: "1" };
 
 /** A `manifest` command that is still running (`tail`), with what it has printed so far. */
 export interface RunningManifest {
@@ -34,16 +31,9 @@ export function startManifest(args: string[], cwd: string, env: NodeJS.ProcessEn
     env: { ...process.env, ...CLEAN_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exit = finished(child);
-  const run: RunningManifest = { child, lines: () => stdout.split("\n").slice(0, -1), stderr: () => stderr, exit };
+  const output = collectOutput(child);
+  const exit = finished(child, output);
+  const run: RunningManifest = { child, lines: output.lines, stderr: output.stderr, exit };
   running.add(run);
   void exit.finally(() => running.delete(run));
   return run;

@@ -8,8 +8,16 @@ export interface Finished {
   stderr: string;
 }
 
-/** Resolves when `child` exits, with everything it printed. */
-export function finished(child: ChildProcess): Promise<Finished> {
+/** What a child has printed so far, collected as it arrives. */
+export interface Output {
+  stdout(): string;
+  stderr(): string;
+  /** Complete stdout lines so far (a line still being written is left out). */
+  lines(): string[];
+}
+
+/** Starts collecting `child`'s stdout and stderr; pass the result on to `finished`. */
+export function collectOutput(child: ChildProcess): Output {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {
@@ -18,9 +26,21 @@ export function finished(child: ChildProcess): Promise<Finished> {
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
+  return { stdout: () => stdout, stderr: () => stderr, lines: () => stdout.split("\n").slice(0, -1) };
+}
+
+/** Each complete stdout line parsed as JSON: a process speaking NDJSON. */
+export const jsonLines = (output: Output): Array<Record<string, unknown>> =>
+  output
+    .lines()
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** Resolves when `child` exits, with everything it printed (collected by `output` when given). */
+export function finished(child: ChildProcess, output: Output = collectOutput(child)): Promise<Finished> {
   return new Promise((resolve, reject) => {
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once("close", (code, signal) => resolve({ code, signal, stdout: output.stdout(), stderr: output.stderr() }));
   });
 }
 
