@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { BusEntry, EventState } from "../bus/browse.js";
 import { createBusDiff } from "../bus/bus-diff.js";
-
-const at = (name: string, state: EventState, consumer?: string): BusEntry => ({
-  name,
-  id: name.replace(/\.json$/, ""),
-  state,
-  path: `/bus/${state}/${name}`,
-  ...(consumer ? { consumer } : {}),
-});
+import { busEntry as at } from "./helpers/events.js";
 
 describe("createBusDiff", () => {
   it("reports everything on the first listing as appeared, then only what changed", () => {

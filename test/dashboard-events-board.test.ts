@@ -1,20 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { BusEntry, EventState } from "../bus/browse.js";
+import type { BusEntry } from "../bus/browse.js";
 import type { BusChange } from "../bus/bus-diff.js";
 import { createEventBoard, type EventSummary } from "../sidecar/dashboard/events-board.js";
 import { eventRows, eventsSummary, groupBadge } from "../sidecar/dashboard/events-view.js";
 import { plain, width } from "../sidecar/dashboard/text.js";
+import { busEntry as entry } from "./helpers/events.js";
 
 const T0 = 1_795_000_000_000;
 let seq = 0;
 const nameOf = (type = "server-error", ms = T0 + seq) =>
   `${ms}-${String(++seq).padStart(6, "0")}-${type}-42-${seq.toString(16).padStart(8, "0")}.json`;
-const entry = (name: string, state: EventState = "pending"): BusEntry => ({
-  name,
-  id: name.replace(/\.json$/, ""),
-  state,
-  path: `/bus/${state}/${name}`,
-});
 const appeared = (...entries: BusEntry[]): BusChange[] => entries.map((e) => ({ kind: "appeared", entry: e }));
 const summary = (fingerprint: string, at: number, line = `server-error ${fingerprint}`): EventSummary => ({
   fingerprint,

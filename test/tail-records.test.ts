@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { BusEntry, EventState } from "../bus/browse.js";
+import type { EventState } from "../bus/browse.js";
 import type { BusChange } from "../bus/bus-diff.js";
 import type { SparkEvent } from "../bus/event-schema.js";
 import type { ReadEventResult } from "../bus/read-event.js";
 import { createTail, type TailRecord, type TailSource } from "../cli/_tail-records.js";
+import { busEntry as at } from "./helpers/events.js";
 
 /** A fake bus: file names → bodies (or a read problem), and reason notes. */
 function fakeSource() {
@@ -25,13 +26,6 @@ function event(type: string): { name: string; event: SparkEvent } {
   return { name: `${id}.json`, event: type.endsWith("-error") ? { ...body, error: { message: "boom" } } : body };
 }
 
-const at = (name: string, state: EventState, consumer?: string): BusEntry => ({
-  name,
-  id: name.replace(/\.json$/, ""),
-  state,
-  path: `/bus/${state}/${name}`,
-  ...(consumer ? { consumer } : {}),
-});
 const appeared = (name: string, state: EventState): BusChange => ({ kind: "appeared", entry: at(name, state) });
 const moved = (name: string, from: EventState, to: EventState, consumer?: string): BusChange => ({
   kind: "moved",

@@ -1,3 +1,4 @@
+import type { BusEntry, EventState } from "../../bus/browse.js";
 import { buildEvent, type EventInput } from "../../bus/build-event.js";
 import type { SparkEvent } from "../../bus/event-schema.js";
 
@@ -23,3 +24,12 @@ export function serverError(message = "Cannot read properties of undefined (read
     request: { input: { email: "a@example.com", password: "hunter2" } },
   });
 }
+
+/** A listing entry as `listBus` gives it, for a file `name` in `state` (under a made-up `/bus`). */
+export const busEntry = (name: string, state: EventState = "pending", consumer?: string): BusEntry => ({
+  name,
+  id: name.replace(/\.json$/, ""),
+  state,
+  path: `/bus/${state}/${name}`,
+  ...(consumer ? { consumer } : {}),
+});
