@@ -7,17 +7,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { fauxAssistantMessage, registerFauxProvider } from "@mariozechner/pi-ai";
-import {
-  AuthStorage,
-  createAgentSession,
-  DefaultResourceLoader,
-  ModelRegistry,
-  SessionManager,
-  SettingsManager,
-} from "@mariozechner/pi-coding-agent";
+import { fauxAssistantMessage } from "@mariozechner/pi-ai";
 import { buildEvent, busPaths } from "../dist/bus.js";
 import { createSparkExtension } from "../dist/pi-extension.js";
+import { startFauxPiSession } from "../test/helpers/faux-pi-session.mjs";
 import { makeTempDir, makeTempProject, median, now, percentile, REPO_ROOT, result, sleep, waitFor } from "./_lib.mjs";
 
 export const name = "extension";
@@ -38,32 +31,11 @@ async function measureLatency(samples) {
     "export default { debounce: { windowMs: 0 }, watcher: { backstopMs: 60000 } };\n",
   );
   const paths = busPaths(project.root);
-  const faux = registerFauxProvider({ provider: "bench-faux", models: [{ id: "scripted" }] });
-  faux.setResponses(Array.from({ length: samples + 50 }, () => fauxAssistantMessage("ok")));
-  const agentDir = makeTempDir("ext-agent");
-  const authStorage = AuthStorage.inMemory();
-  authStorage.setRuntimeApiKey("bench-faux", "unused");
-  const settingsManager = SettingsManager.inMemory({ retry: { enabled: false }, compaction: { enabled: false } });
-  const resourceLoader = new DefaultResourceLoader({
+  const { session, close } = await startFauxPiSession({
     cwd: project.root,
-    agentDir,
-    settingsManager,
-    noExtensions: true,
-    noSkills: true,
-    noContextFiles: true,
+    provider: "bench-faux",
+    responses: Array.from({ length: samples + 50 }, () => fauxAssistantMessage("ok")),
     extensionFactories: [createSparkExtension({ role: "sidecar" })],
-  });
-  await resourceLoader.reload();
-  const { session } = await createAgentSession({
-    cwd: project.root,
-    agentDir,
-    model: faux.getModel(),
-    thinkingLevel: "off",
-    authStorage,
-    modelRegistry: ModelRegistry.inMemory(authStorage),
-    settingsManager,
-    resourceLoader,
-    sessionManager: SessionManager.inMemory(project.root),
   });
   await session.bindExtensions({ onError: () => {} });
   const started = new Map(); // event id → time its Spark message started
@@ -112,9 +84,7 @@ async function measureLatency(samples) {
     }
   } finally {
     floorWatcher.close();
-    await session.extensionRunner.emit({ type: "session_shutdown", reason: "quit" });
-    session.dispose();
-    faux.unregister();
+    await close();
   }
   const n = `${samples} samples, debounce 0, faux model`;
   return [

@@ -1,20 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type FauxResponseStep, registerFauxProvider } from "@mariozechner/pi-ai";
-import {
-  type AgentSession,
-  AuthStorage,
-  createAgentSession,
-  DefaultResourceLoader,
-  type ExtensionUIContext,
-  ModelRegistry,
-  SessionManager,
-  SettingsManager,
-} from "@mariozechner/pi-coding-agent";
+import type { FauxResponseStep } from "@mariozechner/pi-ai";
+import type { AgentSession, ExtensionUIContext, SessionManager } from "@mariozechner/pi-coding-agent";
 import { createSparkExtension } from "../../pi-extensions/spark/index.js";
 import type { SparkRole } from "../../pi-extensions/spark/role.js";
 import { hostUiContext } from "../../sidecar/host-ui.js";
+import { startFauxPiSession } from "./faux-pi-session.mjs";
 
 /** Every UI call the extension made, as a person would have seen it. */
 export interface RecordedUi {
@@ -65,56 +54,24 @@ export async function startPi(
   options: { steps?: FauxResponseStep[]; sessionManager?: SessionManager } = {},
 ): Promise<PiHarness> {
   const n = ++counter;
-  const provider = `faux-${role}-${n}`;
-  const faux = registerFauxProvider({ provider, api: `faux-api-${role}-${n}`, models: [{ id: "scripted" }] });
-  faux.setResponses(options.steps ?? []);
-  const agentDir = mkdtempSync(join(tmpdir(), "spark-pi-agent-"));
-  const authStorage = AuthStorage.inMemory();
-  authStorage.setRuntimeApiKey(provider, "unused");
-  const settingsManager = SettingsManager.inMemory({ retry: { enabled: false }, compaction: { enabled: false } });
-  const resourceLoader = new DefaultResourceLoader({
+  const { session, faux, close } = await startFauxPiSession({
     cwd,
-    agentDir,
-    settingsManager,
-    noExtensions: true,
-    noSkills: true,
-    noPromptTemplates: true,
-    noThemes: true,
-    noContextFiles: true,
+    provider: `faux-${role}-${n}`,
+    api: `faux-api-${role}-${n}`,
+    responses: options.steps ?? [],
     extensionFactories: [createSparkExtension({ role })],
+    sessionManager: options.sessionManager,
   });
-  await resourceLoader.reload();
-  const { session, extensionsResult } = await createAgentSession({
-    cwd,
-    agentDir,
-    model: faux.getModel(),
-    thinkingLevel: "off",
-    authStorage,
-    modelRegistry: ModelRegistry.inMemory(authStorage),
-    settingsManager,
-    resourceLoader,
-    sessionManager: options.sessionManager ?? SessionManager.inMemory(cwd),
-  });
-  if (extensionsResult.errors.length > 0)
-    throw new Error(`extension failed to load: ${JSON.stringify(extensionsResult.errors)}`);
   const ui = recordingUi();
   const errors: string[] = [];
   await session.bindExtensions({ uiContext: ui.context, onError: (e) => errors.push(`${e.event}: ${e.error}`) });
-  let closed = false;
   return {
     session,
     ui,
     errors,
     script: (...steps) => faux.appendResponses(steps),
     calls: () => faux.state.callCount,
-    async shutdown() {
-      if (closed) return;
-      closed = true;
-      await session.extensionRunner.emit({ type: "session_shutdown", reason: "quit" });
-      session.dispose();
-      faux.unregister();
-      rmSync(agentDir, { recursive: true, force: true });
-    },
+    shutdown: close,
   };
 }
 
