@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { jsonArg } from "../_args.js";
 import { CliError, EXIT, usageError } from "../_errors.js";
 import { projectRoot } from "../_project.js";
+import { ensureTools } from "../_tools.js";
 
 /** `manifest sidecar [--headless] [--model provider/id]`. */
 export const sidecarCommand = defineCommand({
@@ -31,7 +32,8 @@ export const sidecarCommand = defineCommand({
         "Run it in a terminal (or `manifest up`), or add --headless.",
       );
     }
-    // Pi and blessed are heavy: loaded only for this command.
+    // Pi and blessed are heavy optional tools: checked for, then loaded only for this command.
+    ensureTools("manifest sidecar", headless ? ["pi"] : ["pi", "dashboard"]);
     const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");
     try {
       const replay = Boolean(args.replay) || process.env.SPARK_REPLAY === "1";
