@@ -28,6 +28,11 @@ export const TOOLS = {
     anyOf: [["blessed"]],
     install: ["blessed@0.1.81"],
   },
+  sprites: {
+    purpose: "the Sprites client (Fly's SDK, and ws for its WebSocket on Node 20)",
+    anyOf: [["@fly/sprites", "ws"]],
+    install: ["@fly/sprites@0.1.0", "ws@8.23.0"],
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
