@@ -14,6 +14,11 @@ export interface HttpFault {
   headers?: Record<string, string>;
   /** How many matching requests get the fault (default 1). */
   times?: number;
+  /**
+   * Do the work first, then answer with the fault: a create that worked but whose answer was
+   * lost. Only for JSON routes (not streams).
+   */
+  afterWork?: boolean;
 }
 
 /** What goes wrong with an exec WebSocket whose command line contains `match`. */

@@ -86,8 +86,19 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     const url = new URL(req.url ?? "/", "http://fake");
     if (!authorized(req)) return reply(401, { error: "unauthorized", message: "Invalid or missing token" });
     const fault = faults.takeHttp(req.method ?? "GET", url.pathname);
-    if (fault)
+    if (fault) {
+      if (fault.afterWork) await dispatch(req, res, url, () => {});
       return reply(fault.status, fault.body ?? { error: "injected", message: "injected fault" }, fault.headers);
+    }
+    return dispatch(req, res, url, reply);
+  }
+
+  async function dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    reply: (status: number, body: unknown, headers?: Record<string, string>) => void,
+  ): Promise<void> {
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== "v1" || parts[1] !== "sprites")
       return reply(404, { error: "not_found", message: "no such route" });

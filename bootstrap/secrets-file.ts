@@ -1,0 +1,44 @@
+/**
+ * The secrets env file kept in a Sprite (`~/.config/manifest/secrets.env`, mode 0600): one
+ * `export KEY='value'` per line, so a service's start script can `source` it. Values never
+ * travel anywhere else (not in exec env, which the SDK puts in URLs). Pure.
+ */
+
+/** Where the file lives inside a Sprite. */
+export const SECRETS_PATH = "/home/sprite/.config/manifest/secrets.env";
+
+/** Names a shell accepts as variables; the rest would not reach a service. */
+export function isSecretName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/** The file's text for these secrets, in name order. */
+export function formatSecrets(secrets: ReadonlyMap<string, string>): string {
+  const lines = [...secrets.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'`);
+  return `# Written by \`manifest sprite secrets\`. Sourced by the services Spark starts.\n${lines.join("\n")}\n`;
+}
+
+/** The secrets in a file written by `formatSecrets` (other lines are ignored). */
+export function parseSecrets(text: string): Map<string, string> {
+  const secrets = new Map<string, string>();
+  // A value may span lines: match whole `export NAME='…'` assignments, '\'' being a quote.
+  const assignment = /^export ([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'$/gm;
+  for (const m of text.matchAll(assignment)) secrets.set(m[1] as string, (m[2] as string).replaceAll("'\\''", "'"));
+  return secrets;
+}
+
+/**
+ * The service command that loads the secrets first: `bash -c` with the original command as
+ * positional parameters (so nothing is re-parsed), the file sourced with `set -a` when present.
+ */
+export function withSecrets(cmd: string, args: readonly string[]): { cmd: string; args: string[] } {
+  const load = `f="$HOME/.config/manifest/secrets.env"; if [ -f "$f" ]; then set -a; . "$f"; set +a; fi; exec "$@"`;
+  return { cmd: "bash", args: ["-c", load, "spark-service", cmd, ...args] };
+}
+
+/** Whether a service was started by `withSecrets` (and so reads the file when it restarts). */
+export function loadsSecrets(service: { cmd: string; args: readonly string[] }): boolean {
+  return service.cmd === "bash" && service.args[2] === "spark-service";
+}
