@@ -25,6 +25,7 @@ export const main = defineCommand({
     up: () => import("./commands/up.js").then((m) => m.upCommand),
     down: () => import("./commands/down.js").then((m) => m.downCommand),
     demo: () => import("./commands/demo.js").then((m) => m.demoCommand),
+    sprite: () => import("./commands/sprite.js").then((m) => m.sprite),
   },
 });
 

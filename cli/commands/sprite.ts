@@ -1,0 +1,24 @@
+import { defineCommand } from "citty";
+import { spriteCreateCommand } from "./sprite-create.js";
+import { spriteDeleteCommand } from "./sprite-delete.js";
+import { spriteExecCommand } from "./sprite-exec.js";
+import { spriteListCommand } from "./sprite-list.js";
+import { spriteLoginCommand } from "./sprite-login.js";
+import { spriteLogsCommand } from "./sprite-logs.js";
+import { spriteSecrets } from "./sprite-secrets.js";
+import { spriteStatusCommand } from "./sprite-status.js";
+
+/** `manifest sprite …`: your Fly Sprites (cloud VMs), through the Sprites API. */
+export const sprite = defineCommand({
+  meta: { name: "sprite", description: "Fly Sprites: login, create, list, status, exec, logs, secrets, delete" },
+  subCommands: {
+    login: spriteLoginCommand,
+    create: spriteCreateCommand,
+    list: spriteListCommand,
+    status: spriteStatusCommand,
+    exec: spriteExecCommand,
+    logs: spriteLogsCommand,
+    secrets: spriteSecrets,
+    delete: spriteDeleteCommand,
+  },
+});
