@@ -28,6 +28,7 @@ const entries = {
   bus: "bus/index.ts",
   cli: "cli/main.ts",
   "pi-extension": "pi-extensions/spark/index.ts",
+  "pi-extension-sprites": "pi-extensions/sprites/index.ts",
   sidecar: "sidecar/main.ts",
 };
 

@@ -147,3 +147,22 @@ describe("credentials", () => {
     expect(loadCredentials({ ...env, SPRITES_TOKEN: "from-env-token" })?.source).toBe("SPRITES_TOKEN");
   });
 });
+
+describe("the Sprite tools' gate", () => {
+  it("always lets reads through, and changes only at full (asking at approve)", async () => {
+    const { gateSpriteTool } = await import("../pi-extensions/sprites/gate.js");
+    expect(gateSpriteTool("read-only", "sprite_read")).toBe("allow");
+    expect(gateSpriteTool("read-only", "sprite_list")).toBe("allow");
+    expect(gateSpriteTool("full", "sprite_exec")).toBe("allow");
+    expect(gateSpriteTool("approve", "sprite_write")).toBe("ask");
+    expect(gateSpriteTool("read-only", "sprite_exec")).toBe("block");
+    expect(gateSpriteTool("future-level", "sprite_write")).toBe("block");
+  });
+
+  it("caps output keeping the end, with a note of what was cut", async () => {
+    const { forModel } = await import("../pi-extensions/sprites/output.js");
+    expect(forModel(Buffer.from("abcdefghij"), 4, "tail")).toBe("[… 6 of 10 bytes cut …]\nghij");
+    expect(forModel(Buffer.from("abcdefghij"), 4, "head")).toBe("abcd\n[… 6 of 10 bytes cut …]");
+    expect(forModel(Buffer.from("password=hunter2hunter2"), 100, "head")).not.toContain("hunter2");
+  });
+});

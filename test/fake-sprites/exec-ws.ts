@@ -56,12 +56,19 @@ export function runExecSocket(
   if (!request.stdin) child.stdin?.end();
   const held: Buffer[] = [];
   let silent = fault?.kind === "silence";
+  let closeHeld = false;
   if (silent) {
     setTimeout(() => {
       silent = false;
       for (const frame of held.splice(0)) send(frame);
+      if (closeHeld) closeAfterExit();
     }, fault?.silenceMs ?? 50_000).unref();
   }
+  // The real server closes a while after the exit frame; a held-back exit frame holds that too.
+  const closeAfterExit = () => {
+    if (silent) closeHeld = true;
+    else setTimeout(() => ws.close(1000), options.postExitHoldMs).unref();
+  };
   const dropOutput = fault?.kind === "close-without-exit";
 
   function send(frame: Buffer): void {
@@ -93,7 +100,7 @@ export function runExecSocket(
       return;
     }
     send(Buffer.from([STREAM.exit, exitCodeOf(code, signal) & 0xff]));
-    setTimeout(() => ws.close(1000), options.postExitHoldMs).unref();
+    closeAfterExit();
   });
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { handleCheckpoints } from "./checkpoints.js";
 import { runExecHttp } from "./exec-http.js";
 import { parseExecQuery, runExecSocket } from "./exec-ws.js";
@@ -45,8 +45,8 @@ export interface FakeSprites {
   faults: FaultPlan;
   requests: RecordedRequest[];
   sprite(name: string): FakeSprite | undefined;
-  /** Exec WebSockets open right now (a client that leaks them shows here). */
-  openExecSockets(): number;
+  /** Exec WebSockets open right now, or those whose command line contains `match` (a leak shows here). */
+  openExecSockets(match?: string): number;
   close(): Promise<void>;
 }
 
@@ -59,6 +59,7 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
   const urlServers: Server[] = [];
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<Socket>();
+  const commandLines = new Map<WebSocket, string>();
   const ctx = { store, base, existingNameStatus: options.existingNameStatus ?? 400, urlServers };
 
   const authorized = (req: IncomingMessage) => req.headers.authorization === `Bearer ${token}`;
@@ -139,6 +140,8 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     const fault = faults.takeExec(commandLine, ["close-without-exit", "silence"]);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sprite.woken = true;
+      commandLines.set(ws, commandLine);
+      ws.on("close", () => commandLines.delete(ws));
       runExecSocket(ws, sprite, request, fault, { postExitHoldMs: options.postExitHoldMs ?? 5000 });
     });
   });
@@ -154,7 +157,8 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     faults,
     requests,
     sprite: (name) => store.get(name),
-    openExecSockets: () => wss.clients.size,
+    openExecSockets: (match) =>
+      [...commandLines.values()].filter((line) => match === undefined || line.includes(match)).length,
     async close() {
       for (const sprite of store.all()) store.delete(sprite.name);
       for (const ws of wss.clients) ws.terminate();
