@@ -39,7 +39,15 @@ interface ErrorShape {
   getRetryAfterSeconds?: () => number | undefined;
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "EAI_AGAIN", "ENOTFOUND"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+]);
 
 /** The classification of an error, and the HTTP status and Retry-After it carried. Pure. */
 export function classifyError(error: unknown): { kind: FailureKind; status?: number; retryAfterMs?: number } {
@@ -62,7 +70,10 @@ export function classifyError(error: unknown): { kind: FailureKind; status?: num
   if (/keepalive timeout/i.test(message)) return { kind: "keepalive" };
   if (e.exitCode === -1) return { kind: "exit-lost" };
   const code = String(e.cause?.code ?? e.code ?? "");
-  if (NETWORK_CODES.has(code) || /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ENOTFOUND|getaddrinfo|other side closed/i.test(message))
+  if (
+    NETWORK_CODES.has(code) ||
+    /fetch failed|socket hang up|ECONNRESET|ECONNREFUSED|ENOTFOUND|getaddrinfo|other side closed/i.test(message)
+  )
     return { kind: "network" };
   return { kind: "other", status };
 }

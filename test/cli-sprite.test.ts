@@ -161,6 +161,9 @@ describe("manifest sprite against the fake Sprites API", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const expected = createHash("sha256").update(SECRET).digest("hex");
     await waitFor(() => readFileSync(join(home, "key.sha"), "utf8").startsWith(expected), "the service seeing API_KEY");
+    // Only the secrets file holds the values: not the service's log, not anything else in the Sprite.
+    expect(spriteFiles("my-app")).not.toContain(SECRET);
+    expect(spriteFiles("my-app")).not.toContain(OTHER_SECRET);
 
     const listed = await sprite(["secrets", "list", "my-app", "--json"]);
     expect(listed.json()).toMatchObject({ names: ["API_KEY", "DATABASE_URL"] });
