@@ -3,6 +3,7 @@ import { jsonArg, withDetails } from "../_args.js";
 import { EXIT, usageError } from "../_errors.js";
 import { createOutput } from "../_output.js";
 import { asCli, openSprites, spriteArg } from "../_sprites.js";
+import { streamWriter } from "../_stream-writer.js";
 
 /**
  * `manifest sprite exec <name> [--timeout s] [--retry] -- <cmd> [args…]`: the command's
@@ -58,8 +59,8 @@ Exec exit codes:
           timeoutMs,
           idempotent: Boolean(args.retry),
           signal: abort.signal,
-          onStdout: stream ? (chunk) => process.stdout.write(chunk) : undefined,
-          onStderr: stream ? (chunk) => process.stderr.write(chunk) : undefined,
+          onStdout: stream ? streamWriter(process.stdout) : undefined,
+          onStderr: stream ? streamWriter(process.stderr) : undefined,
         }),
       );
       const exitCode = result.interrupted ? EXIT.interrupted : result.exitCode;
