@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FakeSprites } from "./fake-sprites/server.js";
+import { spritesScene } from "./helpers/fake-sprites.js";
+
+// The fake's own surface, driven by the bare SDK (what later issues build on): stdin and its
+// EOF, exec over HTTP, services stop/start/logs, checkpoints, and the bearer check on every door.
+let fake: FakeSprites;
+type Sdk = typeof import("@fly/sprites");
+let SpritesClient: Sdk["SpritesClient"];
+beforeAll(async () => {
+  fake = (await spritesScene()).fake;
+  ({ SpritesClient } = await import("@fly/sprites"));
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe("the fake Sprites server, with the bare SDK", () => {
+  it("feeds stdin frames to the command and ends them on the EOF frame", async () => {
+    const sprite = await new SpritesClient(fake.token, { baseURL: fake.url }).createSprite("stdin");
+    const cmd = sprite.spawn("wc", ["-c"]);
+    let out = "";
+    cmd.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    await new Promise((resolve) => cmd.once("spawn", resolve));
+    cmd.stdin.write("12345");
+    cmd.stdin.end();
+    expect(await cmd.wait()).toBe(0);
+    expect(out.trim()).toBe("5");
+  });
+
+  it("runs a command over HTTP exec, with its exit code", async () => {
+    const sprite = new SpritesClient(fake.token, { baseURL: fake.url }).sprite("stdin");
+    const ok = await sprite.execFileHTTP("bash", ["-c", "echo http-out; echo http-err >&2"]);
+    expect(ok).toMatchObject({ stdout: "http-out\n", stderr: "http-err\n", exitCode: 0 });
+    await expect(sprite.execFileHTTP("bash", ["-c", "exit 9"])).rejects.toMatchObject({ exitCode: 9 });
+  });
+
+  it("stops and starts services with their NDJSON streams, and keeps their logs", async () => {
+    const sprite = new SpritesClient(fake.token, { baseURL: fake.url }).sprite("stdin");
+    const types = async (stream: AsyncIterable<{ type: string }>) => {
+      const seen: string[] = [];
+      for await (const e of stream) seen.push(e.type);
+      return seen;
+    };
+    expect(
+      await types(await sprite.createService("tick", { cmd: "bash", args: ["-c", "echo tick; sleep 60"] }, "300ms")),
+    ).toEqual(["started", "stdout", "complete"]);
+    expect(await types(await sprite.stopService("tick"))).toEqual(["stopping", "stopped", "complete"]);
+    expect((await sprite.getService("tick")).state?.status).toBe("stopped");
+    await expect(sprite.stopService("tick")).rejects.toThrow(/not running|conflict/i);
+    expect(await types(await sprite.startService("tick", "300ms"))).toEqual(["started", "stdout", "complete"]);
+    expect(existsSync(join(fake.sprite("stdin")?.root ?? "", ".sprite/logs/services/tick.log"))).toBe(true);
+    await expect(sprite.createService("two", { cmd: "true", httpPort: 1 })).resolves.toBeDefined();
+    await expect(sprite.createService("three", { cmd: "true", httpPort: 2 })).rejects.toThrow(/conflict/i);
+  });
+
+  it("makes and lists checkpoints", async () => {
+    const sprite = new SpritesClient(fake.token, { baseURL: fake.url }).sprite("stdin");
+    const messages: string[] = [];
+    for await (const m of await sprite.createCheckpoint("before the upgrade")) messages.push(`${m.type}:${m.data}`);
+    expect(messages.at(-1)).toBe("complete:Checkpoint v0 created successfully");
+    expect((await sprite.listCheckpoints()).map((c) => [c.id, c.comment])).toEqual([["v0", "before the upgrade"]]);
+  });
+
+  it("refuses a wrong token on REST, filesystem and WebSocket alike", async () => {
+    const sprite = new SpritesClient("wrong-token", { baseURL: fake.url }).sprite("stdin");
+    await expect(sprite.listServices()).rejects.toThrow(/401/);
+    await expect(sprite.filesystem("/").readFile("/home/sprite/x")).rejects.toThrow(/unauthorized/);
+    await expect(sprite.execFile("true")).rejects.toThrow(/401/);
+    expect(fake.requests.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(3);
+  });
+});
