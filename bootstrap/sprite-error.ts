@@ -65,7 +65,7 @@ export function classifyError(error: unknown): { kind: FailureKind; status?: num
     return { kind: "auth", status };
   if (status === 429) return { kind: "rate-limited", status, retryAfterMs };
   if (status === 409 || /already exists/i.test(message)) return { kind: "exists", status };
-  if (status === 404 || e.code === "ENOENT" || /not found/i.test(message)) return { kind: "not-found", status };
+  if (status === 404 || e.code === "ENOENT" || /not[ _]found/i.test(message)) return { kind: "not-found", status };
   if (status !== undefined && status >= 500) return { kind: "server", status };
   if (/keepalive timeout/i.test(message)) return { kind: "keepalive" };
   if (e.exitCode === -1) return { kind: "exit-lost" };

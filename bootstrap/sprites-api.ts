@@ -80,7 +80,7 @@ export interface SpritesApi {
   get(name: string): Promise<SpriteSummary>;
   create(name: string): Promise<SpriteSummary>;
   delete(name: string): Promise<void>;
-  /** Runs a bash script Spark wrote (never one built from input) with `bash -lc`. */
+  /** Runs a bash script with `bash -lc`: Spark's own, or an agent's (as Pi's bash tool does); never one assembled from other input. */
   run(name: string, script: string, options?: RunOptions): Promise<RunResult>;
   /** Runs an argument vector as it is (no shell parsing of its words). */
   exec(name: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;

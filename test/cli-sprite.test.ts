@@ -89,6 +89,9 @@ describe("manifest sprite against the fake Sprites API", () => {
     const missing = await sprite(["exec", "no-such", "--", "true"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('There is no Sprite named "no-such".');
+    const noSecrets = await sprite(["secrets", "list", "no-such"]);
+    expect(noSecrets.code).toBe(1);
+    expect(noSecrets.stderr).toContain('There is no Sprite named "no-such".');
   });
 
   it("exec streams 50 MB of stdout intact", async () => {

@@ -29,6 +29,7 @@ describe("classifying errors", () => {
     [api(401), "auth"],
     [api(403), "auth"],
     [api(404), "not-found"],
+    [Object.assign(new Error("not_found"), { code: "UNKNOWN" }), "not-found"],
     [api(409), "exists"],
     [new Error("Failed to create sprite (status 400): a sprite named x already exists"), "exists"],
     [api(503), "server"],
