@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSprites } from "./fake-sprites/server.js";
@@ -32,10 +32,15 @@ describe("the fake Sprites server, with the bare SDK", () => {
     expect(out.trim()).toBe("5");
   });
 
-  it("runs a command over HTTP exec, with its exit code", async () => {
+  it("runs a command over HTTP exec, the body as its stdin, with its exit code", async () => {
+    // Only commands that print nothing: HTTP exec frames have no length prefix, so a client
+    // may read two of them as one (the SDK says so); the fake, like the real API, cannot help it.
     const sprite = new SpritesClient(fake.token, { baseURL: fake.url }).sprite("stdin");
-    const ok = await sprite.execFileHTTP("bash", ["-c", "echo http-out; echo http-err >&2"]);
-    expect(ok).toMatchObject({ stdout: "http-out\n", stderr: "http-err\n", exitCode: 0 });
+    const ok = await sprite.execFileHTTP("bash", ["-c", "cat > from-http.txt"], { input: "posted body" });
+    expect(ok.exitCode).toBe(0);
+    expect(readFileSync(join(fake.sprite("stdin")?.root ?? "", "home/sprite/from-http.txt"), "utf8")).toBe(
+      "posted body",
+    );
     await expect(sprite.execFileHTTP("bash", ["-c", "exit 9"])).rejects.toMatchObject({ exitCode: 9 });
   });
 
