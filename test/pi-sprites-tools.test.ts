@@ -8,6 +8,7 @@ import { hostUiContext } from "../sidecar/host-ui.js";
 import { type SpritesScene, spritesScene } from "./helpers/fake-sprites.js";
 import { type FauxPiSession, startFauxPiSession } from "./helpers/faux-pi-session.mjs";
 import { waitFor } from "./helpers/processes.js";
+import { REPO } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
 let scene: SpritesScene;
@@ -159,5 +160,18 @@ describe("the Sprite tools in a real Pi session", () => {
     await pi.session.prompt("write");
     expect(toolResults(pi)[0]?.isError).toBe(true);
     expect(existsSync(join(home, "x.txt"))).toBe(false);
+  });
+});
+
+describe("the built extension", () => {
+  it("is listed in package.json's pi key and registers the four tools", async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { pi: { extensions: string[] } };
+    expect(pkg.pi.extensions).toContain("./dist/pi-extension-sprites.js");
+    const built = (await import(join(REPO, "dist", "pi-extension-sprites.js"))) as {
+      default: (pi: { registerTool(tool: { name: string }): void }) => void;
+    };
+    const names: string[] = [];
+    built.default({ registerTool: (tool) => names.push(tool.name) });
+    expect(names.sort()).toEqual(["sprite_exec", "sprite_list", "sprite_read", "sprite_write"]);
   });
 });
