@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from "node:f
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { vendorZodTypes } from "./zod-types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -82,6 +83,7 @@ if (!noTypes) {
     },
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  vendorZodTypes(root, join(dist, "types"));
 }
 
 /** Removes JavaScript files (and maps) in dist/ that this build did not write. */

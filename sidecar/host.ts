@@ -1,15 +1,6 @@
 import { chmodSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  type AgentSession,
-  type AgentSessionRuntime,
-  createAgentSessionFromServices,
-  createAgentSessionRuntime,
-  createAgentSessionServices,
-  getAgentDir,
-  type LoadExtensionsResult,
-  SessionManager,
-} from "@mariozechner/pi-coding-agent";
+import type { AgentSession, AgentSessionRuntime, LoadExtensionsResult } from "@mariozechner/pi-coding-agent";
 import { type LoadedConfig, loadConfig } from "../bus/config-load.js";
 import { clearPause, readPause, writePause } from "../bus/pause.js";
 import { ensurePrivateDir, writeFileAtomic } from "../bus/secure-fs.js";
@@ -17,6 +8,7 @@ import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, toConversationItem } from "./conversation.js";
 import { hostUiContext } from "./host-ui.js";
+import { loadPiSdk, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
 import type { ScriptedModel } from "./scripted-model.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
@@ -40,6 +32,8 @@ export interface SidecarOptions {
    * sidecar, and is labelled REPLAY wherever the model shows.
    */
   replay?: boolean | undefined;
+  /** Module URL of Pi's SDK (`manifest sidecar` finds it, maybe a global Pi); default: the project's. */
+  piSdk?: string | undefined;
 }
 
 /** The running sidecar: a Pi session with Spark in the sidecar role. */
@@ -80,8 +74,9 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
   const loaded = loadConfig(root);
   const sessionDir = join(loaded.paths.spark, "sessions");
   ensurePrivateDir(sessionDir);
+  const pi = await loadPiSdk(options.piSdk);
   const replay = options.replay ? await startReplayAgent(loaded.paths.spark) : undefined;
-  const agentDir = replay?.agentDir ?? options.agentDir ?? getAgentDir();
+  const agentDir = replay?.agentDir ?? options.agentDir ?? pi.getAgentDir();
   const listeners = new Set<(item: HostItem) => void>();
   // What happens during start-up (the health report, the first status) is kept for the
   // first subscriber, which can only subscribe once the host is returned.
@@ -102,9 +97,9 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
 
   const wanted = replay ? REPLAY_MODEL : (options.model ?? loaded.config.sidecar.model);
   let fallback: string | undefined;
-  const runtime: AgentSessionRuntime = await createAgentSessionRuntime(
+  const runtime: AgentSessionRuntime = await pi.createAgentSessionRuntime(
     async ({ cwd, sessionManager, sessionStartEvent }) => {
-      const services = await createAgentSessionServices({
+      const services = await pi.createAgentSessionServices({
         cwd,
         agentDir,
         resourceLoaderOptions: {
@@ -115,11 +110,11 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
         },
       });
       const model = wanted ? findModel(services.modelRegistry, wanted) : undefined;
-      const created = await createAgentSessionFromServices({ services, sessionManager, sessionStartEvent, model });
+      const created = await pi.createAgentSessionFromServices({ services, sessionManager, sessionStartEvent, model });
       fallback = created.modelFallbackMessage;
       return { ...created, services, diagnostics: services.diagnostics };
     },
-    { cwd: root, agentDir, sessionManager: SessionManager.continueRecent(root, sessionDir) },
+    { cwd: root, agentDir, sessionManager: pi.SessionManager.continueRecent(root, sessionDir) },
   );
 
   let session: AgentSession = runtime.session;
@@ -239,5 +234,5 @@ function findModel(registry: { find(provider: string, id: string): unknown }, sp
       `model "${spec}" is not known to Pi. \`pi --list-models\` lists the models you can use (as provider/id).`,
     );
   }
-  return model as Parameters<typeof createAgentSessionFromServices>[0]["model"];
+  return model as Parameters<PiSdk["createAgentSessionFromServices"]>[0]["model"];
 }

@@ -1,8 +1,8 @@
 /**
- * `manifest sidecar`: the background Spark agent. Loaded lazily by the CLI (it pulls in Pi
- * and blessed); headless with `--headless`, otherwise the blessed dashboard.
+ * `manifest sidecar`: the background Spark agent. Loaded lazily by the CLI (it pulls in Pi);
+ * headless with `--headless`, otherwise the blessed dashboard, loaded only then (a headless
+ * sidecar runs where blessed is not installed).
  */
-import { runDashboard } from "./dashboard/index.js";
 import { consoleToStderr, runHeadless } from "./headless.js";
 import { type SidecarOptions, startSidecarHost } from "./host.js";
 
@@ -16,5 +16,7 @@ export interface RunSidecarOptions extends SidecarOptions {
 export async function runSidecar(options: RunSidecarOptions): Promise<number> {
   if (options.headless) consoleToStderr();
   const host = await startSidecarHost(options);
-  return options.headless ? runHeadless(host) : runDashboard(host);
+  if (options.headless) return runHeadless(host);
+  const { runDashboard } = await import("./dashboard/index.js");
+  return runDashboard(host);
 }

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { delimiter, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recentRuns } from "../bus/runs.js";
+import { toolProblem } from "../cli/_tools.js";
 import { buildChecks, type Check, type DoctorFacts, versionAtLeast } from "../cli/doctor/checks.js";
 import type { HookStatus } from "../cli/hooks/state.js";
 import { doctorResultSchema } from "../cli/schemas-setup.js";
@@ -38,6 +39,14 @@ function healthy(): DoctorFacts {
     sidecar: { id: "sidecar-1-ab", pid: 123 },
     runs: [],
     tmux: { found: true, version: "tmux 3.3a" },
+    tools: {
+      sidecar: undefined,
+      found: [
+        { name: "pi", source: "global" },
+        { name: "dashboard", source: "project" },
+        { name: "relay", source: undefined },
+      ],
+    },
     git: {
       state: "ok",
       hooksDir: "/p/.git/hooks",
@@ -65,6 +74,7 @@ describe("buildChecks (pure)", () => {
     expect(checks.map((c) => c.id)).toEqual([
       "node",
       "pi",
+      "tools",
       "pi-extension",
       "pi-skills",
       "config",
@@ -78,6 +88,12 @@ describe("buildChecks (pure)", () => {
       "git-hooks",
     ]);
     expect(checks.filter((c) => c.status !== "ok")).toEqual([]);
+  });
+
+  it("says where each tool is installed (a global Pi counts) and which are not", () => {
+    const tools = check(healthy(), "tools");
+    expect(tools.detail).toBe("installed: pi (global), dashboard (project)");
+    expect(tools.lines).toEqual(["not installed: relay (the commands that use them say how to add them)"]);
   });
 
   interface Case {
@@ -104,6 +120,7 @@ describe("buildChecks (pure)", () => {
   const cases: Case[] = [
     { name: "old Node", patch: { nodeVersion: "18.20.4" }, id: "node", status: "fail", detail: "older than 20.19.0", next: "Node 20.19 or newer" },
     { name: "no pi", patch: { pi: { found: false, searched: ["node_modules/.bin", "PATH"] } }, id: "pi", status: "fail", detail: "not installed", next: "npm install -D @mariozechner/pi-coding-agent" },
+    { name: "no Pi SDK or blessed", patch: { tools: { ...healthy().tools, sidecar: toolProblem("manifest sidecar", ["pi", "dashboard"], { project: () => undefined, global: () => undefined }) } }, id: "tools", status: "fail", detail: "`manifest sidecar` needs the sidecar (a Pi session) (@mariozechner/pi-coding-agent@0.73.1) and the sidecar's terminal dashboard (blessed@0.1.81)", next: "npm install -D @mariozechner/pi-coding-agent@0.73.1 blessed@0.1.81" },
     { name: "pi that does not run", patch: { pi: { found: true, path: "/bin/pi", version: undefined, problem: "timed out" } }, id: "pi", status: "fail", detail: "timed out", next: "Reinstall Pi" },
     { name: "no .pi/settings.json", patch: { piSettings: { state: "missing" } }, id: "pi-extension", status: "fail", detail: "no .pi/settings.json", next: "manifest spark init" },
     { name: "malformed settings", patch: { piSettings: { state: "malformed", problem: "not valid JSON (Unexpected token)" } }, id: "pi-extension", status: "fail", detail: "Unexpected token", next: "Fix .pi/settings.json" },

@@ -2,10 +2,11 @@ import { spawnSync } from "node:child_process";
 import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { CliError, EXIT } from "../_errors.js";
+import { ensureTools, SIDECAR_TOOLS } from "../_tools.js";
 import { freePort } from "../demo/free-port.js";
 import { runHeadlessDemo } from "../demo/headless.js";
 import { runInteractiveDemo } from "../demo/interactive.js";
-import { bundledPiCommand, prepareDemoProject } from "../demo/project.js";
+import { piCommandOf, prepareDemoProject } from "../demo/project.js";
 import { story } from "../demo/story.js";
 
 /** `manifest demo [--headless] [--replay]`: Spark's main job, end to end, on the example app. */
@@ -39,9 +40,11 @@ export const demoCommand = defineCommand({
       process.stdout.write(args.json ? `${JSON.stringify({ step: line })}\n` : `${line}\n`);
     const why = args.headless || args.json ? undefined : whyNotTmux();
     const headless = Boolean(args.headless || args.json) || why !== undefined;
+    // The sidecar (and in tmux your pi and the dashboard) need Pi and blessed: say so up front.
+    const tools = ensureTools("manifest demo", headless ? (["pi"] as const) : SIDECAR_TOOLS);
     print(story.title(headless ? `headless${why ? `: ${why}` : ""}` : "tmux"));
     const port = await freePort();
-    const project = prepareDemoProject(port, headless ? {} : { human: bundledPiCommand() });
+    const project = prepareDemoProject(port, headless ? {} : { human: piCommandOf(tools.pi.entry) });
     print(story.copied(project.dir));
     print(story.initialised(project.initChanges));
     if (headless) {

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { jsonArg } from "../_args.js";
 import { CliError, EXIT, usageError } from "../_errors.js";
 import { projectRoot } from "../_project.js";
-import { ensureTools } from "../_tools.js";
+import { ensureTools, SIDECAR_TOOLS } from "../_tools.js";
 
 /** `manifest sidecar [--headless] [--model provider/id]`. */
 export const sidecarCommand = defineCommand({
@@ -26,18 +26,20 @@ export const sidecarCommand = defineCommand({
       throw usageError(`--model "${args.model}" must be provider/id.`, "`pi --list-models` lists them.");
     }
     const headless = Boolean(args.headless || args.json);
+    // Pi and blessed are optional tools: checked for first (a missing install is the bigger
+    // problem), then loaded only for this command. Pi may be the user's own global one.
+    const tools = ensureTools("manifest sidecar", headless ? (["pi"] as const) : SIDECAR_TOOLS);
     if (!headless && !process.stdout.isTTY) {
       throw usageError(
         "The dashboard needs a terminal.",
         "Run it in a terminal (or `manifest up`), or add --headless.",
       );
     }
-    // Pi and blessed are heavy optional tools: checked for, then loaded only for this command.
-    ensureTools("manifest sidecar", headless ? ["pi"] : ["pi", "dashboard"]);
     const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");
     try {
       const replay = Boolean(args.replay) || process.env.SPARK_REPLAY === "1";
-      return await runSidecar({ root: projectRoot(), model: args.model || undefined, headless, replay });
+      const model = args.model || undefined;
+      return await runSidecar({ root: projectRoot(), model, headless, replay, piSdk: tools.pi.entry });
     } catch (error) {
       if (error instanceof SidecarSetupError) throw new CliError(error.message, "E_MODEL", undefined, EXIT.usage);
       throw error;

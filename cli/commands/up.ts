@@ -3,6 +3,7 @@ import { defineCommand } from "citty";
 import { jsonArg, withDetails } from "../_args.js";
 import { createOutput, type Output } from "../_output.js";
 import { projectConfig } from "../_project.js";
+import { ensureTools, SIDECAR_TOOLS } from "../_tools.js";
 import { resolveCommand } from "../run/resolve.js";
 import { resolveContext } from "../run/resolve-context.js";
 import type { UpResult } from "../schemas-up.js";
@@ -38,7 +39,8 @@ const DETAILS = `Details:
            server (API keys are not passed: they would show on tmux's command line).
   Socket   SPARK_TMUX_SOCKET=<name> (tmux -L) or =<path> (tmux -S) uses that tmux server
            instead of your default one: for tests and advanced use.
-  tmux 3.2 or newer is needed: without it, exit 1 with the install command.
+  tmux 3.2 or newer is needed, and the sidecar's Pi SDK and blessed (in the project, or a global
+  Pi): without them, exit 1 with the install command.
   \`manifest down\` closes the session.`;
 
 /** `manifest up [--detach] [--json]`. */
@@ -56,6 +58,8 @@ export const upCommand = defineCommand({
   },
   async run({ args }) {
     const out = createOutput(Boolean(args.json));
+    // The sidecar pane runs `manifest sidecar`: without Pi or blessed it could only show an error.
+    ensureTools("manifest up", SIDECAR_TOOLS);
     const tmux = await requireTmux();
     const { root, config } = projectConfig();
     const plans = planPanes(config.up, planContext(root, process.env));

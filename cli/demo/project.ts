@@ -13,12 +13,12 @@ export interface DemoProject {
 }
 
 /**
- * The `pi` that ships with this Spark, as a shell command line for the human pane: the demo
- * must work on a machine where Pi is not installed globally.
+ * The `pi` of the Pi SDK at `sdkEntry` (the one `ensureTools` found: the project's, or the
+ * user's global one), as a shell command line for the human pane: the demo must work on a
+ * machine where `pi` is not on PATH. Its CLI sits beside the SDK's entry.
  */
-export function bundledPiCommand(): string {
-  // import.meta.resolve: the package only exports an "import" entry (require.resolve fails).
-  const cli = join(dirname(fileURLToPath(import.meta.resolve("@mariozechner/pi-coding-agent"))), "cli.js");
+export function piCommandOf(sdkEntry: string): string {
+  const cli = join(dirname(fileURLToPath(sdkEntry)), "cli.js");
   return `${shellQuote(process.execPath)} ${shellQuote(cli)}`;
 }
 

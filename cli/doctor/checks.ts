@@ -1,6 +1,7 @@
 import type { BusCounts } from "../../bus/maintenance.js";
 import type { PauseState } from "../../bus/pause.js";
 import type { RunFact } from "../../bus/runs.js";
+import { installCommand, type ToolProblem } from "../_tools.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
 
@@ -55,6 +56,12 @@ export interface DoctorFacts {
   sidecar: { id: string; pid: number } | undefined;
   runs: RunFact[];
   tmux: { found: boolean; version: string | undefined };
+  tools: {
+    /** Why `manifest sidecar` cannot start here (the words the command itself says), if it cannot. */
+    sidecar: ToolProblem | undefined;
+    /** Every optional tool, and where it is installed (undefined: nowhere). */
+    found: { name: string; source: "project" | "global" | undefined }[];
+  };
   git: { state: "no-git" } | { state: "no-repo" } | { state: "ok"; hooksDir: string; hooks: HookStatus[] };
 }
 
@@ -79,6 +86,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
   return [
     nodeCheck(f),
     piCheck(f),
+    toolsCheck(f),
     ...piSettingsChecks(f),
     configCheck(f),
     busCheck(f),
@@ -110,7 +118,7 @@ function piCheck(f: DoctorFacts): Check {
       ...base,
       status: "fail",
       detail: `the pi command is not installed (looked in ${f.pi.searched.join(" and on ")})`,
-      next: "Run `npm install -D @mariozechner/pi-coding-agent` (or install it globally).",
+      next: `Run \`${installCommand(["pi"])}\` (or install it globally: -g instead of -D).`,
     };
   }
   if (f.pi.problem || !f.pi.version) {
@@ -118,10 +126,26 @@ function piCheck(f: DoctorFacts): Check {
       ...base,
       status: "fail",
       detail: `${f.pi.path} does not run: ${f.pi.problem ?? "`pi --version` printed nothing"}`,
-      next: "Reinstall Pi: `npm install -D @mariozechner/pi-coding-agent`.",
+      next: `Reinstall Pi: \`${installCommand(["pi"])}\`.`,
     };
   }
   return { ...base, status: "ok", detail: `pi ${f.pi.version} (${f.pi.path})` };
+}
+
+function toolsCheck(f: DoctorFacts): Check {
+  const base = { id: "tools", title: "Tools" };
+  const { sidecar, found } = f.tools;
+  if (sidecar) return { ...base, status: "fail", detail: sidecar.message, next: sidecar.next };
+  const installed = found.flatMap((t) => (t.source ? [`${t.name} (${t.source})`] : []));
+  const absent = found.flatMap((t) => (t.source ? [] : [t.name]));
+  return {
+    ...base,
+    status: "ok",
+    detail: `installed: ${installed.join(", ")}`,
+    ...(absent.length > 0
+      ? { lines: [`not installed: ${absent.join(", ")} (the commands that use them say how to add them)`] }
+      : {}),
+  };
 }
 
 function piSettingsChecks(f: DoctorFacts): Check[] {

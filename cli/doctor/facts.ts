@@ -11,6 +11,7 @@ import { clearPause, readPause } from "../../bus/pause.js";
 import { localLivenessFacts, readAgents, removeDeadAgents } from "../../bus/presence.js";
 import { readRuns } from "../../bus/runs.js";
 import { busDirState, repairBusDirs } from "../_bus-dirs.js";
+import { locateTool, SIDECAR_TOOLS, TOOLS, type ToolName, toolProblem } from "../_tools.js";
 import { locateHooks, rebaseInProgress } from "../hooks/git.js";
 import { HOOK_PAUSE_BY, hookSpecs } from "../hooks/roles.js";
 import { currentBlockContext, hooksStatus } from "../hooks/state.js";
@@ -174,6 +175,10 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
     sidecar: sidecar ? { id: sidecar.id, pid: sidecar.pid } : undefined,
     runs: readRuns(paths, now),
     tmux: { found: tmux.version !== undefined, version: tmux.version },
+    tools: {
+      sidecar: toolProblem("manifest sidecar", SIDECAR_TOOLS),
+      found: (Object.keys(TOOLS) as ToolName[]).map((name) => ({ name, source: locateTool(name)?.source })),
+    },
     git: hooks.ok
       ? {
           state: "ok",

@@ -1,5 +1,6 @@
 import type { SparkConfig } from "../../bus/config-schema.js";
 import { CliError } from "../_errors.js";
+import { TOOLS } from "../_tools.js";
 import { splitRunArgv } from "../run/argv.js";
 
 /** The panes of a Spark session, in the order they are made. */
@@ -94,7 +95,7 @@ function configuredPane(role: "human" | "app", line: string, ctx: PlanContext): 
       message: `\`${program}\` was not found${program.includes("/") ? "" : " on PATH"}.`,
       next:
         role === "human" && program === "pi"
-          ? "Install Pi: npm install -g @mariozechner/pi-coding-agent"
+          ? `Install Pi: npm install -g ${TOOLS.pi.install.join(" ")}`
           : `Install \`${program}\`.`,
     });
   }
