@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The test suite drives real tmux and real git. On a fresh Debian/Ubuntu machine this installs
-// what is missing (as root, or with passwordless sudo); anywhere else it says what to install.
+// The test suite drives real tmux and real git, and traces module loads with strace. On a fresh
+// Debian/Ubuntu machine this installs what is missing (as root, or with passwordless sudo);
+// anywhere else it says what to install.
 import { execFileSync, spawnSync } from "node:child_process";
 
-const needed = { tmux: "tmux", git: "git" };
+// strace (Linux only): the module-load trace of what importing the emitter opens.
+const needed = { tmux: "tmux", git: "git", ...(process.platform === "linux" ? { strace: "strace" } : {}) };
 const has = (tool) =>
   spawnSync(tool, ["-V"], { stdio: "ignore" }).error === undefined ||
   spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
