@@ -21,3 +21,5 @@ export function packRepo(repo: string, into: string): string;
 export function installApp(repo: string, tarball: string, dir: string): { dir: string; ms: number };
 /** Disk usage and packages of a node_modules folder. */
 export function footprint(nodeModules: string): Footprint;
+/** Disk usage of everything under `dir`, as `du` counts it. */
+export function diskUsage(dir: string): number;

@@ -65,6 +65,13 @@ export function footprint(nodeModules) {
   return result;
 }
 
+/** @type {import("./app-install.d.mts").diskUsage} */
+export function diskUsage(dir) {
+  const result = { bytes: 0, packages: [], installScripts: [], native: [] };
+  walk(dir, result);
+  return result.bytes;
+}
+
 const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall"];
 
 /** Adds up disk usage the way `du` does (allocated blocks) and notes every package folder. */
