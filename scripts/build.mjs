@@ -65,8 +65,23 @@ if (!typesOnly) {
     entryPoints,
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
-    // Loaded from node_modules at run time: big, native, or meant to be shared with Pi.
-    external: ["jiti", "@mariozechner/*", "blessed", "neo-blessed", "@fly/sprites", "ws", "typebox"],
+    // Loaded from node_modules at run time: jiti (big), and the optional tools of cli/_tools.ts,
+    // which only the commands that need them import (Pi's packages are also shared with Pi).
+    external: [
+      "jiti",
+      "@mariozechner/*",
+      "@earendil-works/*",
+      "typebox",
+      "blessed",
+      "neo-blessed",
+      "@fly/sprites",
+      "ws",
+      "hono",
+      "@hono/*",
+      "http-proxy-3",
+      "better-sqlite3",
+      "@nats-io/*",
+    ],
   });
   for (const meta of [app.metafile, rest.metafile])
     for (const out of Object.keys(meta.outputs)) outputs.add(join(root, out));
