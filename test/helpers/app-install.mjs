@@ -9,10 +9,19 @@ import { join } from "node:path";
 /** The sidecar's tools an app adds with `npm install -D` (pinned as in this repository). */
 const APP_DEV_TOOLS = ["@mariozechner/pi-coding-agent", "blessed"];
 
-/** The environment without npm's own `npm_*` variables (set when run under `npm test`). */
+/** npm's settings for where packages come from, kept for the npm the tests start. */
+const KEEP = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca)$/;
+
+/**
+ * The environment without the `npm_*` variables npm sets for scripts (under `npm test` they
+ * describe this repository: its prefix, its package.json), except where packages come from,
+ * and without npm's update check (a network call).
+ */
 export function npmFreeEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
-  return { ...env, ...extra };
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("npm_") || KEEP.test(key)),
+  );
+  return { ...env, NPM_CONFIG_UPDATE_NOTIFIER: "false", ...extra };
 }
 
 /** @type {import("./app-install.d.mts").packRepo} */
