@@ -199,7 +199,10 @@ describe.runIf(process.platform === "linux")("what importing the emitter loads (
   });
 });
 
-describe("the tools, from an app that has none of them", () => {
+// Each test below starts npm (npx) or a Pi session, several seconds apiece on a busy machine.
+const PROCESS_HEAVY = { timeout: 180_000 };
+
+describe("the tools, from an app that has none of them", PROCESS_HEAVY, () => {
   it("`npx manifest sidecar` names the packages and the one command that adds them, exit 1, no stack", () => {
     const dir = project();
     const r = npx(["manifest", "sidecar"], dir);
@@ -243,7 +246,7 @@ describe("the tools, from an app that has none of them", () => {
   });
 });
 
-describe("the user's own Pi", () => {
+describe("the user's own Pi", PROCESS_HEAVY, () => {
   /**
    * A global npm folder with Pi in it, laid out as `npm install -g <folder>` leaves it: a link
    * to the package (here the repository's copy, whose dependencies resolve beside it).
@@ -266,7 +269,9 @@ describe("the user's own Pi", () => {
     expect(spawnSync("npm", ["root", "-g"], { env, encoding: "utf8" }).stdout.trim()).toBe(
       join(prefix, "lib", "node_modules"),
     );
-    const doctor = npx(["manifest", "doctor", "--json"], dir, env);
+    // The bin npx runs, started directly (npx was tested above; npm is slow to start).
+    const bin = join(app, "node_modules", ".bin", "manifest");
+    const doctor = spawnSync(bin, ["doctor", "--json"], { cwd: dir, env, encoding: "utf8" });
     const tools = (
       JSON.parse(doctor.stdout) as { checks: Array<{ id: string; status: string; detail: string }> }
     ).checks.find((c) => c.id === "tools");
@@ -274,8 +279,6 @@ describe("the user's own Pi", () => {
     expect(tools?.detail).toContain("the sidecar's terminal dashboard (blessed@0.1.81)");
     expect(tools?.detail).not.toContain("a Pi session");
 
-    // The bin npx runs, started directly: the test must signal the sidecar itself, not npx.
-    const bin = join(app, "node_modules", ".bin", "manifest");
     const child = spawn(bin, ["sidecar", "--headless", "--replay"], { cwd: dir, env });
     running.push(child);
     const output = collectOutput(child);
