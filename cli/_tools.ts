@@ -1,9 +1,10 @@
 /**
  * Optional tools: packages that only some commands need (the sidecar's Pi SDK, the cloud's
- * SDKs, the bridge's HTTP stack, …). An app's production install has none of them (they are
- * optional peer dependencies); each command checks for what it needs before its lazy
- * `import()` and, when something is missing, says which package and the one command that adds
- * it. `doctor` reports the same text. The one place that knows which command needs what.
+ * SDKs, the bridge's HTTP stack, …). An app's production install has none of them: they are
+ * pinned devDependencies of this package, never dependencies or peers (npm keeps an app's `-D`
+ * copy of an optional peer under `--omit=dev`). Each command checks for what it needs before
+ * its lazy `import()` and, when something is missing, says which package and the one command
+ * that adds it; `doctor` reports the same text. The one place that knows which command needs what.
  */
 import { CliError, EXIT } from "./_errors.js";
 import { installedPackages, type PackageLookup } from "./_tool-lookup.js";

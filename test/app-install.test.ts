@@ -295,13 +295,19 @@ describe("the user's own Pi", PROCESS_HEAVY, () => {
     expect(jsonLines(output).some((l) => l.type === "stopped")).toBe(true);
   });
 
-  it("loads the Spark extension bundle inside a Pi that lives outside the app, with nothing else installed", async () => {
+  it("loads the package's Pi extensions inside a Pi that lives outside the app, with nothing else installed", async () => {
     const dir = project();
     const model = await startMockModel([{ text: "pong" }]);
     try {
-      const ext = join(app, "node_modules", "manifest-spark", "dist", "pi-extension.js");
+      // Every extension of the package's `pi` key, as `pi install npm:manifest-spark` loads them.
+      const pkgDir = join(app, "node_modules", "manifest-spark");
+      const { pi: piKey } = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")) as {
+        pi: { extensions: string[] };
+      };
+      expect(piKey.extensions).toContain("./dist/pi-extension.js");
+      const exts = piKey.extensions.flatMap((e) => ["-e", join(pkgDir, e)]);
       const pi = join(REPO, "node_modules", ".bin", "pi");
-      const args = ["-p", "--no-session", "--no-extensions", "--no-skills", "-nc", "-e", ext];
+      const args = ["-p", "--no-session", "--no-extensions", "--no-skills", "-nc", ...exts];
       const child = spawn(pi, [...args, "--model", "mock/mock-model", "ping"], {
         cwd: dir,
         env: piEnv(piAgentDir(dir, model)),
@@ -312,6 +318,7 @@ describe("the user's own Pi", PROCESS_HEAVY, () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout.trim()).toBe("pong");
       expect(result.stderr).not.toContain("Extension error");
+      expect(result.stderr).not.toContain("Failed to load extension");
       const names = readdirSync(join(dir, ".spark", "events"));
       expect(names.some((n) => n.includes("-agent-start-"))).toBe(true);
     } finally {
