@@ -73,7 +73,10 @@ describe("the sidecar holds events while a human works", () => {
     const human = await pi(root, "human", {
       steps: [
         fauxAssistantMessage(
-          fauxToolCall("bash", { command: `while [ ! -f ${release} ]; do sleep 0.02; done; echo done` }),
+          // Bounded (60 s), so a failing test cannot leave the loop running after it.
+          fauxToolCall("bash", {
+            command: `for i in $(seq 3000); do [ -f ${release} ] && break; sleep 0.02; done; echo done`,
+          }),
           {
             stopReason: "toolUse",
           },
