@@ -11,8 +11,12 @@ const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.stri
 
 /** What Spark does about an event: fix it, or only investigate and report. */
 export const BEHAVIORS = ["fix", "investigate"] as const;
-/** Which tools the agent may use: all, or read-only (write/edit/bash blocked). */
-export const TOOL_LEVELS = ["full", "read-only"] as const;
+/**
+ * Which tools the agent may use: all; all, but write/edit/bash (and any other tool that is not
+ * read-only) wait for a person's yes; or read-only (the others blocked).
+ */
+export const TOOL_LEVELS = ["full", "approve", "read-only"] as const;
+export type ToolLevel = (typeof TOOL_LEVELS)[number];
 
 const environmentProfile = z.strictObject({
   tools: z._default(z.enum(TOOL_LEVELS), "full"),
@@ -75,7 +79,13 @@ export const sparkConfigSchema = z.strictObject({
     human: z._default(z.string(), "pi"),
     app: z._default(z.string(), "manifest run dev"),
   }),
-  sidecar: section({ model: z.optional(z.string().check(z.regex(/^[^/\s]+\/\S+$/))) }),
+  sidecar: section({
+    model: z.optional(z.string().check(z.regex(/^[^/\s]+\/\S+$/))),
+    /** Tool output goes through the event redactor before Pi stores it or sends it to the model. */
+    redactToolOutput: z._default(z.boolean(), true),
+  }),
+  /** `tools: "approve"`: how long a tool call waits for a person's answer before it is denied. */
+  approvals: section({ timeoutMinutes: z._default(z.number().check(z.gt(0)), 10) }),
 });
 
 /** What a user writes in `config/spark.ts`: every field optional. */

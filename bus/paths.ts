@@ -21,6 +21,8 @@ export interface BusPaths {
   readonly pause: string;
   /** Output of `manifest run`. */
   readonly logs: string;
+  /** Tool calls waiting for a person's yes (`tools: "approve"`), and the answers. */
+  readonly approvals: string;
 }
 
 export interface BusPathOptions {
@@ -57,6 +59,7 @@ export function busPaths(root: string, options: BusPathOptions = {}): BusPaths {
     agents: at(options.agentsDir ?? ".spark/agents"),
     pause: join(spark, "pause"),
     logs: join(spark, "logs"),
+    approvals: join(spark, "approvals"),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { ApprovalView } from "./approval-rules.js";
+import { listApprovals } from "./approvals.js";
 import type { SparkConfig } from "./config-schema.js";
 import { profileFor } from "./config-schema.js";
 import { evaluateHold, type HoldState } from "./effective-pause.js";
@@ -27,6 +29,8 @@ export interface BusSnapshot {
   badAgentFiles: string[];
   /** The live sidecar, if one is running. */
   sidecar: AgentView | undefined;
+  /** Tool calls waiting for a person's yes, and recently answered ones (oldest first). */
+  approvals: ApprovalView[];
 }
 
 /** The pause, the agents and what they make of the effective pause: the cheap part of a snapshot (no folder counts). */
@@ -60,12 +64,15 @@ export function busSnapshot(
   facts: LivenessFacts = localLivenessFacts(config.presence.ttlMs),
 ): BusSnapshot {
   const profile = profileFor(config);
+  const hold = holdSnapshot(paths, config, facts);
+  const liveAgentIds = new Set(hold.agents.filter((a) => a.alive).map((a) => a.id));
   return {
     enabled: config.enabled,
     environment: config.environment,
     behavior: profile.behavior,
     tools: profile.tools,
-    ...holdSnapshot(paths, config, facts),
+    ...hold,
     counts: countEvents(paths),
+    approvals: listApprovals(paths, { now: facts.now, liveAgentIds }),
   };
 }

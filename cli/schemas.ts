@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { approvalsStatusJson } from "./schemas-approvals.js";
 
 /**
  * The `--json` documents of the commands, as stable schemas. Tests check the CLI's output
@@ -47,6 +48,7 @@ export const statusSchema = z.object({
   }),
   agents: z.array(agentJson),
   sidecar: z.object({ alive: z.boolean(), id: z.nullable(z.string()), pid: z.nullable(z.number()) }),
+  approvals: approvalsStatusJson,
 });
 
 export const pauseResultSchema = z.object({

@@ -9,7 +9,7 @@ import {
   orientationText,
   systemPromptAddition,
 } from "../pi-extensions/spark/instructions.js";
-import { blockedByToolsLevel, resolveRole } from "../pi-extensions/spark/role.js";
+import { resolveRole, sessionToolsLevel, toolGate } from "../pi-extensions/spark/role.js";
 import { statusText } from "../pi-extensions/spark/status-text.js";
 import { serverError } from "./helpers/events.js";
 
@@ -22,12 +22,23 @@ describe("the role", () => {
     expect(resolveRole({ SPARK_ROLE: "side-car" }, undefined)).toBe("human");
   });
 
-  it("blocks write, edit and bash under read-only tools, and nothing under full tools", () => {
-    for (const tool of ["write", "edit", "bash"]) {
-      expect(blockedByToolsLevel(tool, "read-only")).toBe(true);
-      expect(blockedByToolsLevel(tool, "full")).toBe(false);
+  it("blocks write, edit and bash under read-only tools, asks under approve, and lets all run under full", () => {
+    for (const tool of ["write", "edit", "bash", "some_custom_tool"]) {
+      expect(toolGate(tool, "read-only")).toBe("block");
+      expect(toolGate(tool, "approve")).toBe("ask");
+      expect(toolGate(tool, "full")).toBe("allow");
     }
-    expect(blockedByToolsLevel("read", "read-only")).toBe(false);
+    for (const tool of ["read", "grep", "find", "ls"]) {
+      expect(toolGate(tool, "read-only")).toBe("allow");
+      expect(toolGate(tool, "approve")).toBe("allow");
+    }
+  });
+
+  it("holds the sidecar to the profile always, and a person's session once it took Spark events", () => {
+    expect(sessionToolsLevel("sidecar", "read-only", false)).toBe("read-only");
+    expect(sessionToolsLevel("human", "read-only", false)).toBe("full");
+    expect(sessionToolsLevel("human", "read-only", true)).toBe("read-only");
+    expect(sessionToolsLevel("human", "approve", true)).toBe("approve");
   });
 });
 

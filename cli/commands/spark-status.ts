@@ -1,11 +1,17 @@
 import { defineCommand } from "citty";
+import type { ApprovalView } from "../../bus/approval-rules.js";
 import { describeHold } from "../../bus/effective-pause.js";
 import { ago } from "../../bus/format/ago.js";
 import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
+import { approvalLines } from "../_approval.js";
 import { jsonArg } from "../_args.js";
 import { createOutput, type Output } from "../_output.js";
 import { projectConfig } from "../_project.js";
 import type { StatusJson } from "../schemas.js";
+import type { ApprovalJson } from "../schemas-approvals.js";
+
+/** Settled requests `status --json` lists besides the waiting ones. */
+const RECENT_APPROVALS = 10;
 
 /** `manifest spark status`. */
 export const statusCommand = defineCommand({
@@ -58,6 +64,33 @@ export function statusJson(root: string, s: BusSnapshot): StatusJson {
       heartbeatAt: a.heartbeatAt,
     })),
     sidecar: { alive: s.sidecar !== undefined, id: s.sidecar?.id ?? null, pid: s.sidecar?.pid ?? null },
+    approvals: {
+      pending: s.approvals.filter((v) => v.state === "pending").map(approvalJson),
+      recent: s.approvals
+        .filter((v) => v.state !== "pending")
+        .reverse()
+        .slice(0, RECENT_APPROVALS)
+        .map(approvalJson),
+    },
+  };
+}
+
+function approvalJson(v: ApprovalView): ApprovalJson {
+  const { id, tool, summary, args, requestedAt, expiresAt, agent, cause } = v.request;
+  return {
+    id,
+    tool,
+    summary,
+    args,
+    requestedAt,
+    expiresAt,
+    agent,
+    cause,
+    state: v.state,
+    remainingMs: v.remainingMs,
+    answer: v.answer
+      ? { id: v.answer.id, answer: v.answer.answer, by: v.answer.by, at: v.answer.at, reason: v.answer.reason }
+      : null,
   };
 }
 
@@ -98,4 +131,8 @@ function printStatus(out: Output, s: BusSnapshot, now: number): void {
   out.line(
     `${label("Sidecar")}${s.sidecar ? green(`alive (pid ${s.sidecar.pid})`) : dim("not running (`manifest sidecar` starts one)")}`,
   );
+  const waiting = approvalLines(s.approvals.filter((v) => v.state === "pending"));
+  for (const [i, line] of waiting.entries()) out.line(`${i === 0 ? label("Waiting") : " ".repeat(8)}${yellow(line)}`);
+  if (waiting.length > 0)
+    out.line(dim("        `manifest spark approve <id>` lets a call run; `deny <id> --reason …` refuses it."));
 }

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { approveCommand } from "./spark-approve.js";
+import { denyCommand } from "./spark-deny.js";
 import { emitCommand } from "./spark-emit.js";
 import { eventsCommand } from "./spark-events.js";
 import { pauseCommand } from "./spark-pause.js";
@@ -14,6 +16,8 @@ export const spark = defineCommand({
     status: statusCommand,
     pause: pauseCommand,
     resume: resumeCommand,
+    approve: approveCommand,
+    deny: denyCommand,
     emit: emitCommand,
     tail: tailCommand,
     events: eventsCommand,

@@ -5,6 +5,7 @@
  * file and in bus/.
  */
 import type { ExtensionAPI, ExtensionFactory } from "@mariozechner/pi-coding-agent";
+import { redactToolOutput } from "../../bus/redact-tool-output.js";
 import { runSparkCommand } from "./commands.js";
 import { systemPromptAddition } from "./instructions.js";
 import { resolveRole, type SparkRole } from "./role.js";
@@ -55,7 +56,18 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
       await stopping;
     });
 
-    pi.on("tool_call", (event) => session?.onToolCall(event.toolName));
+    // Awaited by Pi before the tool runs: under `tools: "approve"` this waits for a person.
+    pi.on("tool_call", (event, ctx) => session?.onToolCall(event.toolName, event.input, ctx));
+
+    // What a tool printed reaches the session file, the model and the screens only redacted
+    // (sidecar role). Also when Spark could not start there: redaction fails safe.
+    pi.on("tool_result", (event) => {
+      if (role() !== "sidecar") return undefined;
+      const config = session?.context.config;
+      if (config && !config.sidecar.redactToolOutput) return undefined;
+      const redacted = redactToolOutput(event.content, event.details, config?.redact.keys ?? []);
+      return redacted && { content: redacted.content, details: redacted.details };
+    });
 
     pi.on("agent_end", () => session?.onAgentEnd());
 
@@ -68,9 +80,10 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
     });
 
     pi.registerCommand("spark", {
-      description: "Spark: status | take (claim pending events here) | pause [reason] | resume",
+      description:
+        "Spark: status | take (claim pending events here) | pause [reason] | resume | approve [id] | deny [id] [why]",
       getArgumentCompletions: (prefix) =>
-        ["status", "take", "pause", "resume"]
+        ["status", "take", "pause", "resume", "approve", "deny"]
           .filter((c) => c.startsWith(prefix))
           .map((value) => ({ value, label: value })),
       handler: async (args, ctx) => {

@@ -8,8 +8,9 @@ import type { SparkContext } from "./context.js";
 import { Delivery } from "./delivery.js";
 import { type HumanRole, startHumanRole } from "./human-role.js";
 import { PresenceKeeper } from "./presence-keeper.js";
-import { blockedByToolsLevel, MUTATING_TOOLS, type SparkRole } from "./role.js";
+import { MUTATING_TOOLS, type SparkRole } from "./role.js";
 import { type SidecarRole, startSidecarRole } from "./sidecar-role.js";
+import { type Blocked, ToolGuard } from "./tool-guard.js";
 
 /** Spark's state for one Pi session, from `session_start` to `session_shutdown`. */
 export class SparkSession {
@@ -18,6 +19,7 @@ export class SparkSession {
     private readonly presence: PresenceKeeper,
     private readonly delivery: Delivery,
     private readonly roleImpl: { human?: HumanRole; sidecar?: SidecarRole },
+    private readonly guard: ToolGuard,
   ) {}
 
   /**
@@ -81,17 +83,16 @@ export class SparkSession {
       report(error);
       return undefined;
     }
-    return new SparkSession(context, presence, delivery, impl);
+    return new SparkSession(context, presence, delivery, impl, new ToolGuard(context));
   }
 
-  /** A tool is about to run: mark `working` on a mutating one; block it when read-only applies. */
-  onToolCall(toolName: string): { block: true; reason: string } | undefined {
-    if (this.context.role === "sidecar" && blockedByToolsLevel(toolName, this.context.profile.tools)) {
-      return {
-        block: true,
-        reason: `Spark runs read-only in ${this.context.config.environment}: only read, grep, find and ls may run (${toolName} is blocked). Investigate and report instead.`,
-      };
-    }
+  /**
+   * A tool is about to run: the tools level decides (read-only blocks, approve waits for a
+   * person's answer); a mutating call that goes ahead marks the agent `working`.
+   */
+  async onToolCall(toolName: string, input: unknown, ctx: ExtensionContext): Promise<Blocked | undefined> {
+    const blocked = await this.guard.check(toolName, input, ctx);
+    if (blocked || this.stopped) return blocked;
     if (MUTATING_TOOLS.has(toolName)) this.presence.setStatus("working");
     return undefined;
   }
@@ -130,6 +131,7 @@ export class SparkSession {
   /** Closes every watcher and timer, removes the presence file, emits `agent-stop`. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.guard.stop();
     await Promise.all([this.roleImpl.human?.stop(), this.roleImpl.sidecar?.stop()]);
     this.presence.stop();
     emitAgentEvent(this.context, "agent-stop");
