@@ -83,9 +83,12 @@ function words(key: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** A key inside free text that names a secret (`DB_PASSWORD`, `api-key`, `"token"`). */
+/**
+ * A key inside free text that names a secret (`DB_PASSWORD`, `api-key`, `"token"`), or ends
+ * in a separate `key` word: `.env` files name most keys that way (`SENDGRID_KEY`).
+ */
 const SECRET_WORD =
-  /password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential/i;
+  /password|passwd|passphrase|secret|token|api[_-]?key|authorization|cookie|session|private[_-]?key|credential|[_.-]key$/i;
 
 type Replacer = string | ((match: string, ...groups: string[]) => string);
 
@@ -167,6 +170,7 @@ export const SECRET_HINT = new RegExp(
     "xox", // Slack
     "-----begin", // PEM private keys
     ":\\/\\/", // user:password@ in URLs
+    "[_.-]key\\s*[=:]", // SENDGRID_KEY=… (a key word at the end of the name)
   ].join("|"),
   "g",
 );

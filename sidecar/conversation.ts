@@ -1,4 +1,5 @@
 import type { AgentSessionEvent } from "@mariozechner/pi-coding-agent";
+import { redactText } from "../bus/redact.js";
 
 /** One thing that happened in the sidecar's conversation, as the dashboard and NDJSON show it. */
 export type ConversationItem =
@@ -79,4 +80,24 @@ export function textOf(content: unknown): string {
 function firstLine(text: string, max: number): string {
   const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * An item as the screens and NDJSON may show it: its text through the event redactor (pure).
+ * Text deltas are left alone (a secret can span two of them): whoever joins them redacts the
+ * whole (the dashboard's conversation log does; NDJSON leaves deltas out).
+ */
+export function redactHostItem<T extends { kind: string }>(item: T): T {
+  const out: Record<string, unknown> = { ...item };
+  let changed = false;
+  for (const key of ["text", "summary", "error"] as const) {
+    const value = out[key];
+    if (typeof value !== "string") continue;
+    const safe = redactText(value);
+    if (safe !== value) {
+      out[key] = safe;
+      changed = true;
+    }
+  }
+  return changed ? (out as T) : item;
 }

@@ -1,16 +1,21 @@
-import { chmodSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AgentSession, AgentSessionRuntime, LoadExtensionsResult } from "@mariozechner/pi-coding-agent";
+import type {
+  AgentSession,
+  AgentSessionRuntime,
+  LoadExtensionsResult,
+  SessionManager,
+} from "@mariozechner/pi-coding-agent";
 import { type LoadedConfig, loadConfig } from "../bus/config-load.js";
 import { clearPause, readPause, writePause } from "../bus/pause.js";
 import { ensurePrivateDir, writeFileAtomic } from "../bus/secure-fs.js";
 import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
-import { type ConversationItem, toConversationItem } from "./conversation.js";
+import { type ConversationItem, redactHostItem, toConversationItem } from "./conversation.js";
 import { hostUiContext } from "./host-ui.js";
 import { loadPiSdk, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
 import type { ScriptedModel } from "./scripted-model.js";
+import { ownSessionFile, releaseSessionFile, removeStaleEmptySessionFiles } from "./session-file.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
 
 /** Everything the sidecar host reports, in order. */
@@ -81,7 +86,10 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
   // What happens during start-up (the health report, the first status) is kept for the
   // first subscriber, which can only subscribe once the host is returned.
   const backlog: HostItem[] = [];
-  const emit = (item: HostItem) => {
+  // Everything shown (dashboard, NDJSON) goes through the event redactor: tool output is
+  // redacted by the extension already, but a person's prompt or a notice is not.
+  const emit = (raw: HostItem) => {
+    const item = redactHostItem(raw);
     if (listeners.size === 0) backlog.push(item);
     for (const listener of listeners) listener(item);
   };
@@ -114,7 +122,7 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
       fallback = created.modelFallbackMessage;
       return { ...created, services, diagnostics: services.diagnostics };
     },
-    { cwd: root, agentDir, sessionManager: pi.SessionManager.continueRecent(root, sessionDir) },
+    { cwd: root, agentDir, sessionManager: openSessionManager(pi, root, sessionDir) },
   );
 
   let session: AgentSession = runtime.session;
@@ -124,7 +132,6 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     unsubscribe = s.subscribe((event) => {
       const item = toConversationItem(event);
       if (item) emit(item);
-      if (event.type === "agent_end") protectSessionFile(s.sessionFile);
     });
     await s.bindExtensions({
       uiContext: ui,
@@ -133,6 +140,8 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     });
   };
   runtime.setRebindSession(async (s) => {
+    // A replacement session (a /new) gets a new file: private from its first byte too.
+    ownSessionFile(s.sessionFile);
     session = s;
     await bind(s);
   });
@@ -187,25 +196,19 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
       if (stopped) return;
       stopped = true;
       await runtime.dispose();
-      protectSessionFile(session.sessionFile);
+      releaseSessionFile(session.sessionFile);
       unsubscribe();
       await replay?.model.close();
     },
   };
 }
 
-/**
- * Pi writes session files 0644; the sidecar's hold raw tool output (a `cat .env`, say): make
- * them 0600 like every other file under `.spark/`. Pi creates the file at its first flush,
- * so this runs after every run.
- */
-function protectSessionFile(file: string | undefined): void {
-  if (!file) return;
-  try {
-    if ((statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
-  } catch {
-    // Not written yet (no assistant message so far).
-  }
+/** The session to continue (or a new one), its file created 0600 before Pi writes to it. */
+function openSessionManager(pi: PiSdk, root: string, sessionDir: string): SessionManager {
+  removeStaleEmptySessionFiles(sessionDir);
+  const manager = pi.SessionManager.continueRecent(root, sessionDir);
+  ownSessionFile(manager.getSessionFile());
+  return manager;
 }
 
 /** A Pi agent folder under `.spark/` whose only model is the in-process replay. */

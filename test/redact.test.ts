@@ -51,6 +51,7 @@ describe("secret values inside text", () => {
     ["a Slack token", "xoxb-123456789012-abcdefghijkl", "xoxb-123456789012-abcdefghijkl"],
     ["a URL password", "connect postgres://app:s3cr3tpass@db:5432/x failed", "s3cr3tpass"],
     ["an env assignment", "DATABASE_PASSWORD=hunter2 node server.js", "hunter2"],
+    ["a .env key named *_KEY", "SENDGRID_KEY=SG.abcdefghij.klmnopqrst\nPORT=3000", "SG.abcdefghij.klmnopqrst"],
     ["a query string", "GET /login?user=bob&password=hunter2&x=1", "hunter2"],
     ["a JSON pair in a log line", `body {"password":"hunter2","user":"bob"}`, "hunter2"],
     ["a command-line flag", "mysql --password hunter2 -u root", "hunter2"],
@@ -80,6 +81,7 @@ describe("secret values inside text", () => {
   it("leave ordinary error prose readable", () => {
     const prose = "Invalid token: expected a string but got undefined at line 3";
     expect(redactText(prose)).toBe(prose);
+    expect(redactText("MONKEY=banana and cache key=user:42 stay")).toBe("MONKEY=banana and cache key=user:42 stay");
     expect(redactText("Cannot read properties of undefined (reading 'name')")).toBe(
       "Cannot read properties of undefined (reading 'name')",
     );

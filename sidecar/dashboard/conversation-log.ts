@@ -1,3 +1,4 @@
+import { redactText } from "../../bus/redact.js";
 import type { HostItem } from "../host.js";
 
 /** One block of the conversation pane. */
@@ -37,6 +38,8 @@ export function createConversationLog(limits: LogLimits = DEFAULT_LOG_LIMITS): C
   const list: Entry[] = [];
   const tools = new Map<string, Extract<Entry, { kind: "tool" }>>();
   let streaming: Extract<Entry, { kind: "assistant" }> | undefined;
+  /** The raw text of the streaming answer (what is shown is its redacted form). */
+  let streamed = "";
   let inRun = false;
 
   const cap = (text: string) =>
@@ -81,11 +84,15 @@ export function createConversationLog(limits: LogLimits = DEFAULT_LOG_LIMITS): C
         case "assistant-delta":
           if (!streaming) {
             streaming = { kind: "assistant", text: "", streaming: true };
+            streamed = "";
             push(streaming);
           }
           // Past the limit the rest of the stream is dropped; the final text says how much.
-          if (streaming.text.length < limits.maxText)
-            streaming.text = (streaming.text + item.delta).slice(0, limits.maxText);
+          // The whole is redacted each time: a secret may arrive split over two deltas.
+          if (streamed.length < limits.maxText) {
+            streamed = (streamed + item.delta).slice(0, limits.maxText);
+            streaming.text = redactText(streamed);
+          }
           return true;
         case "assistant": {
           const text = cap(item.text);
