@@ -85,6 +85,20 @@ describe("keys", () => {
     expect(press(typing.ui, key("C-c")).effects).toEqual([{ kind: "quit" }]);
   });
 
+  it("y and n answer the oldest waiting tool call, and do nothing when none waits", () => {
+    const waiting = { ...ctx, approval: "3f9a0c1b" };
+    expect(handleKey(initialUi(), key("y", "y"), waiting).effects).toEqual([
+      { kind: "answer", id: "3f9a0c1b", answer: "approve" },
+    ]);
+    expect(handleKey(initialUi(), key("n", "n"), waiting).effects).toEqual([
+      { kind: "answer", id: "3f9a0c1b", answer: "deny" },
+    ]);
+    expect(handleKey(initialUi(), key("y", "y"), ctx).effects).toEqual([]);
+    // In the input line they are letters.
+    const typing = { ...initialUi(), focus: "input" as const };
+    expect(handleKey(typing, key("y", "y"), waiting).effects).toEqual([]);
+  });
+
   it("moves the selection by key, pages, and opens the selected row", () => {
     let { ui } = press(initialUi(), key("down"), key("down"), key("down"));
     expect(ui.selected.events).toBe("g3");

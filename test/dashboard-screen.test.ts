@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { approvalState } from "../bus/approval-rules.js";
 import type { RunFact } from "../bus/runs.js";
 import type { AgentView } from "../bus/snapshot.js";
 import { statusLine } from "../sidecar/dashboard/chrome-view.js";
@@ -72,6 +73,7 @@ function scene(over: Partial<DashboardState> = {}): DashboardState {
       run({ status: "failed", command: "npm test", exitCode: 1, log: ".spark/logs/npm-2026-11-21-115900.log" }),
       run({}),
     ],
+    approvals: [],
     log,
     ui: initialUi(),
     now: NOW,
@@ -119,6 +121,34 @@ describe("the whole screen", () => {
     ]);
     expect(text[22]).toMatch(/^› press i to ask the agent something/);
     expect(text[23]).toMatch(/^ ↑↓ select {2}Enter open {2}Tab pane .* q quit/);
+  });
+
+  it("pins a tool call that waits for a yes above the conversation, with what led to it, the time left and the keys", () => {
+    const waiting = approvalState(
+      {
+        v: 1,
+        id: "3f9a0c1b",
+        tool: "bash",
+        summary: "npm run migrate\u001b]0;owned\u0007",
+        args: {},
+        requestedAt: new Date(NOW - 60_000).toISOString(),
+        expiresAt: new Date(NOW + 9 * 60_000).toISOString(),
+        agent: { id: "sidecar-1", role: "sidecar", pid: 100, host: "h" },
+        cause: {
+          kind: "events",
+          events: [{ id: "e1", type: "server-error", line: "12:00:00 server-error checkout 500" }],
+          more: 0,
+        },
+      },
+      undefined,
+      NOW,
+      true,
+    );
+    const text = renderScreen(scene({ approvals: [waiting] }), 80, 24).lines.map(plain);
+    expect(text[11]).toMatch(/^ ASK {2}bash npm run migrate.* · after server-error checkout 500 · 9m left *$/);
+    expect(text[11]).not.toContain("\u001b");
+    expect(text[12]).toMatch(/^ {2}y approve {2}n deny {2}\(the first; or manifest spark approve\|deny 3f9a0c1b\)/);
+    expect(text[13]).toMatch(/^› why does create-user fail\?/);
   });
 
   it("in watch-only mode says so on top, pins how to configure a model, and hides the agent state", () => {

@@ -58,6 +58,9 @@ describe("what Pi is told", () => {
     expect(behaviorInstructions("production", { tools: "read-only", behavior: "fix" })).toContain(
       "write, edit and bash are blocked",
     );
+    expect(behaviorInstructions("production", { tools: "approve", behavior: "fix" })).toContain(
+      "A denied call is final",
+    );
   });
 
   it("puts the instructions in every batch, with the orientation on the first", () => {

@@ -7,12 +7,13 @@ import type { BusPaths } from "../bus/paths.js";
 import { type ChatRequest, type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { walk } from "./helpers/bus-state.js";
 import { CLI } from "./helpers/cli.js";
+import { startDashboardTmux } from "./helpers/dashboard-tmux.js";
 import { piAgentDir, piEnv } from "./helpers/pi-cli.js";
 import { collectOutput, finished, jsonLines, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { leakedSecrets, type SecretEnv, secretEnv } from "./helpers/secret-env.js";
 import { tempProject } from "./helpers/temp-project.js";
-import { hasTmux, startTmux } from "./helpers/tmux.js";
+import { hasTmux } from "./helpers/tmux.js";
 
 beforeAll(requireBuild);
 
@@ -116,27 +117,11 @@ describe("a sidecar that runs `cat .env`", () => {
 
   it.skipIf(!hasTmux())("dashboard: no secret on the screen at any moment of the run", async () => {
     const { root, paths, env, model } = await catEnvScene();
-    const script = `"${process.execPath}" "$0" sidecar "$@"; echo "exit status $?"; exec sleep 3600`;
-    const tmux = startTmux(["sh", "-c", script, CLI, "--model", "mock/mock-model"], {
-      cwd: root,
+    const tmux = startDashboardTmux(root, piAgentDir(root, model), ["--model", "mock/mock-model"], {
       width: 100,
       height: 70,
-      env: {
-        PI_CODING_AGENT_DIR: piAgentDir(root, model),
-        PI_OFFLINE: "1",
-        NO_PROXY: "127.0.0.1,localhost",
-        LANG: "C.UTF-8",
-        SPARK_ROLE: "",
-        SPARK_ENV: "",
-        NODE_ENV: "",
-      },
     });
-    cleanups.push(async () => {
-      // q shuts the dashboard down cleanly; only then may the project folder go.
-      tmux.keys(tmux.session, "q");
-      await tmux.waitForScreen(/exit status \d+/, undefined, 20_000).catch(() => undefined);
-      tmux.kill();
-    });
+    cleanups.push(() => tmux.stop());
     await tmux.waitForScreen(/Agents +1 live/, undefined, 30_000);
 
     // Every screen from the event to the model's answer is looked at, not only the last one.

@@ -39,6 +39,10 @@ export function behaviorInstructions(environment: string, profile: EnvironmentPr
   }
   if (profile.tools === "read-only") {
     steps.push("Tools are read-only here: write, edit and bash are blocked. Use read to investigate.");
+  } else if (profile.tools === "approve") {
+    steps.push(
+      "write, edit and bash wait for a person's yes here: investigate with read first, then make few, deliberate calls. A denied call is final: do not retry it; report instead.",
+    );
   }
   return steps.map((s) => `- ${s}`).join("\n");
 }

@@ -1,16 +1,21 @@
+import type { ApprovalView } from "../../bus/approval-rules.js";
+import { listApprovals } from "../../bus/approvals.js";
 import type { SparkConfig } from "../../bus/config-schema.js";
 import type { HoldState } from "../../bus/effective-pause.js";
 import type { BusPaths } from "../../bus/paths.js";
 import { listLogFiles, type RunFact, readRuns } from "../../bus/runs.js";
+import { ensurePrivateDir } from "../../bus/secure-fs.js";
 import { type AgentView, holdSnapshot } from "../../bus/snapshot.js";
 import { watchFolders } from "../../bus/watcher.js";
 
-/** The slow-moving facts: who is here, whether Spark holds events and why, the recent runs. */
+/** The slow-moving facts: who is here, whether Spark holds events and why, the recent runs, what waits for a yes. */
 export interface Facts {
   agents: AgentView[];
   hold: HoldState;
   pausedBy: string | undefined;
   runs: RunFact[];
+  /** Tool calls waiting for a person's yes. */
+  approvals: ApprovalView[];
 }
 
 export interface FactsFeed {
@@ -34,7 +39,7 @@ export interface FactsFeedOptions {
 }
 
 /**
- * Follows `.spark/agents/` and `.spark/pause` (watch hints, coalesced) and ticks slowly for
+ * Follows `.spark/agents/`, `.spark/pause` and `.spark/approvals/` (watch hints, coalesced) and ticks slowly for
  * what changes without a file event. Calls `onChange` with fresh facts after each look.
  */
 export function startFactsFeed(
@@ -66,14 +71,18 @@ export function startFactsFeed(
       const snap = holdSnapshot(paths, config);
       const hold: HoldState = options.watchOnly ? { held: true, cause: "watch-only", reason: "no model" } : snap.hold;
       const pausedBy = snap.pause.kind === "paused" && !snap.pause.stale ? snap.pause.pause.by : undefined;
-      onChange({ agents: snap.agents, hold, pausedBy, runs });
+      const liveAgentIds = new Set(snap.agents.filter((a) => a.alive).map((a) => a.id));
+      const approvals = listApprovals(paths, { now, liveAgentIds }).filter((v) => v.state === "pending");
+      onChange({ agents: snap.agents, hold, pausedBy, runs, approvals });
     } catch (error) {
       onError(error);
     }
   };
 
+  // Watched from the start, so the first request is seen at once (not at the next tick).
+  ensurePrivateDir(paths.approvals);
   const watcher = watchFolders(
-    [paths.agents, paths.spark],
+    [paths.agents, paths.spark, paths.approvals],
     () => {
       if (closed || hintTimer) return;
       hintTimer = setTimeout(() => {

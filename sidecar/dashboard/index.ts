@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { answerApproval } from "../../bus/approvals.js";
 import { profileFor } from "../../bus/config-schema.js";
 import { currentUser } from "../../bus/pause.js";
 import { readEventDetail } from "../../bus/read-detail.js";
@@ -44,6 +45,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
     board: createEventBoard(),
     agents: [],
     runs: [],
+    approvals: [],
     log,
     ui: initialUi(),
     now: Date.now(),
@@ -156,6 +158,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
     popupRows: frame?.popupRows ?? 1,
     popupMaxScroll: frame?.popupMaxScroll ?? 0,
     listRows: frame?.layout.topRows ?? 1,
+    approval: state.approvals[0]?.request.id,
   });
   terminal.onKey((key) => {
     if (stopping) {
@@ -193,6 +196,22 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
           if (host.busy()) void host.abort().catch(reportError);
           note("info", host.busy() ? "aborting the agent's run…" : "nothing to abort: the agent is idle");
           break;
+        case "answer": {
+          const result = answerApproval(paths, {
+            query: effect.id,
+            answer: effect.answer,
+            by: currentUser("sidecar dashboard"),
+            liveAgentIds: new Set(liveAgents(state.agents).map((a) => a.id)),
+          });
+          note(
+            result.ok ? "info" : "warning",
+            result.ok
+              ? `${effect.answer === "approve" ? "✔ approved" : "✖ denied"} ${result.view.request.tool} ${result.view.request.summary}`
+              : result.message,
+          );
+          facts.refresh();
+          break;
+        }
         case "open":
           try {
             state.ui.popup = open(effect.pane, effect.key) ?? state.ui.popup;

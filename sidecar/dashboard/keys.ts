@@ -8,6 +8,8 @@ export type Effect =
   | { kind: "toggle-pause" }
   | { kind: "abort" }
   | { kind: "quit" }
+  /** Answer a tool call that waits for a person's yes (`tools: "approve"`). */
+  | { kind: "answer"; id: string; answer: "approve" | "deny" }
   /** Show the selected row of a list whole (reads the bus, so it is the caller's job). */
   | { kind: "open"; pane: "events" | "agents" | "runs"; key: string };
 
@@ -23,6 +25,8 @@ export interface KeyContext {
   popupMaxScroll: number;
   /** Rows of the list panes, for page keys. */
   listRows: number;
+  /** The id of the tool call `y`/`n` answer (the oldest waiting), if any waits. */
+  approval?: string | undefined;
 }
 
 export interface KeyResult {
@@ -101,6 +105,11 @@ export function handleKey(ui: UiState, key: Key, ctx: KeyContext): KeyResult {
       return { ui, effects: [{ kind: "abort" }] };
     case "?":
       return { ui: { ...ui, popup: helpPopup() }, effects: [] };
+    case "y":
+    case "n":
+      return ctx.approval
+        ? { ui, effects: [{ kind: "answer", id: ctx.approval, answer: key.full === "y" ? "approve" : "deny" }] }
+        : same;
     case "i":
     case ":":
       return { ui: { ...ui, focus: "input" }, effects: [] };

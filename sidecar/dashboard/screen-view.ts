@@ -1,3 +1,4 @@
+import { approvalLines } from "./approvals-view.js";
 import { headerLine, hintsLine, inputLine, statusLine, titleRun } from "./chrome-view.js";
 import { conversationFrame, watchOnlyLines } from "./conversation-view.js";
 import { eventRows, eventsSummary } from "./events-view.js";
@@ -86,7 +87,10 @@ export function renderScreen(state: DashboardState, screenWidth: number, screenH
     }
   }
 
-  const pinned = state.host.watchOnly ? watchOnlyLines(state.host.watchOnly, L.width) : [];
+  const pinned = [
+    ...approvalLines(state.approvals, L.width),
+    ...(state.host.watchOnly ? watchOnlyLines(state.host.watchOnly, L.width) : []),
+  ];
   const convo = conversationFrame(state.log.entries(), L.width, L.conversationRows, ui.scroll, pinned);
   const convoDetail = ui.scroll > 0 ? `scrolled up ${ui.scroll} line${ui.scroll === 1 ? "" : "s"} · End: newest` : "";
   const convoTitle = ruled(titleRun("Conversation", convoDetail, ui.focus === "conversation"), L.leftWidth);

@@ -1,3 +1,4 @@
+import type { ApprovalView } from "../../bus/approval-rules.js";
 import type { HoldState } from "../../bus/effective-pause.js";
 import type { RunFact } from "../../bus/runs.js";
 import type { AgentView } from "../../bus/snapshot.js";
@@ -59,6 +60,8 @@ export interface DashboardState {
   board: EventBoard;
   agents: AgentView[];
   runs: RunFact[];
+  /** Tool calls waiting for a person's yes, oldest first (`y`/`n` answer the first). */
+  approvals: ApprovalView[];
   log: ConversationLog;
   ui: UiState;
   now: number;
