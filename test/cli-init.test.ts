@@ -12,7 +12,7 @@ import {
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../bus/config-load.js";
-import { parseSparkConfig } from "../bus/config-schema.js";
+import { parseSparkConfig, type SparkConfig } from "../bus/config-schema.js";
 import { errorSchema, statusSchema } from "../cli/schemas.js";
 import { initResultSchema } from "../cli/schemas-setup.js";
 import { manifest } from "./helpers/cli.js";
@@ -57,12 +57,17 @@ describe("manifest spark init", () => {
     ]);
     expect(doc.notes.map((n) => n.message).join("\n")).toContain("no entry file found");
 
-    // The template states the real defaults: loading it gives exactly the default config.
+    // The template states the real defaults, except that production asks before write/edit/bash.
     const env = {};
-    expect(loadConfig(root, env).config).toEqual((parseSparkConfig({}, env) as { config: unknown }).config);
+    const defaults = (parseSparkConfig({}, env) as { config: SparkConfig }).config;
+    expect(loadConfig(root, env).config).toEqual({
+      ...defaults,
+      environments: { ...defaults.environments, production: { tools: "approve", behavior: "fix" } },
+    });
     const template = readFileSync(join(root, "config/spark.ts"), "utf8");
     expect(template).toContain('import { defineSparkConfig } from "manifest-spark";');
     expect(template).toContain('// hooks: {\n  //   "pre-push": ["npm test"],');
+    expect(template).toMatch(/\/\/ In production .*\n {4}production: \{ tools: "approve", behavior: "fix" \}/);
     expect(statusSchema.parse((await manifest(["spark", "status", "--json"], root)).json()).enabled).toBe(true);
 
     // Run from this repository (no node_modules/manifest-spark): absolute paths to the built package.

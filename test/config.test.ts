@@ -18,6 +18,8 @@ describe("config values", () => {
       debounce: { windowMs: 1000 },
       events: { expireMinutes: 5 },
       batch: { maxEvents: 100, maxMessageBytes: 16384 },
+      sidecar: { redactToolOutput: true },
+      approvals: { timeoutMinutes: 10 },
     });
   });
 
@@ -86,13 +88,14 @@ export default defineSparkConfig({
 
   it("names the bad field and the file, and says what to do", () => {
     const { root } = tempProject({
-      "config/spark.ts": `export default { debounce: { windowMs: "fast" }, environments: { production: { tools: "none" } } };\n`,
+      "config/spark.ts": `export default { debounce: { windowMs: "fast" }, environments: { production: { tools: "none" } }, approvals: { timeoutMinutes: 0 } };\n`,
     });
     const error = captureError(() => loadConfig(root, {}));
     expect(error).toBeInstanceOf(SparkConfigError);
     expect(error.message).toContain("config/spark.ts");
     expect(error.message).toContain("`debounce.windowMs` must be a number");
-    expect(error.message).toContain('`environments.production.tools` must be one of "full", "read-only"');
+    expect(error.message).toContain('`environments.production.tools` must be one of "full", "approve", "read-only"');
+    expect(error.message).toContain("`approvals.timeoutMinutes`");
     expect(error.message).toContain("manifest doctor");
   });
 

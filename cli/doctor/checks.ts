@@ -4,6 +4,7 @@ import type { RunFact } from "../../bus/runs.js";
 import { installCommand, type ToolProblem } from "../_tools.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
+import { type ToolsFact, toolsCheck } from "./tools-check.js";
 
 /**
  * `manifest doctor`'s checks, built from gathered facts by a pure function (tests call it with
@@ -47,6 +48,8 @@ export interface DoctorFacts {
   config:
     | { state: "ok"; file: string | undefined }
     | { state: "error"; file: string | undefined; field: string | undefined; message: string };
+  /** The tools level per environment; undefined when the config does not load. */
+  tools: ToolsFact | undefined;
   bus: { exists: boolean; gitignore: boolean; missing: string[]; loose: { path: string; mode: number }[] };
   pause: PauseState;
   staleMinutes: number;
@@ -89,6 +92,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
     toolsCheck(f),
     ...piSettingsChecks(f),
     configCheck(f),
+    toolsCheck(f.tools),
     busCheck(f),
     pauseCheck(f),
     agentsCheck(f),

@@ -157,6 +157,10 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
       : { found: false, searched: ["node_modules/.bin from the project upward", "PATH"] },
     piSettings: settingsFacts(root),
     config: configFact,
+    tools:
+      configFact.state === "ok"
+        ? Object.fromEntries(Object.entries(config.environments).map(([env, p]) => [env, p.tools]))
+        : undefined,
     bus: {
       exists: !dirs.missing.includes(paths.spark),
       gitignore: dirs.gitignore,

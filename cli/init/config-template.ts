@@ -4,8 +4,8 @@
  */
 export const CONFIG_TEMPLATE = `import { defineSparkConfig } from "manifest-spark";
 
-// Spark's settings for this project. Every value below is the default: change what you need,
-// delete what you do not. \`manifest doctor\` checks this file.
+// Spark's settings for this project. Every value below is the default (except production's
+// tools): change what you need, delete what you do not. \`manifest doctor\` checks this file.
 export default defineSparkConfig({
   // Master switch. SPARK_ENABLED=0 turns Spark off without editing this file.
   enabled: true,
@@ -26,11 +26,19 @@ export default defineSparkConfig({
     processErrors: true,
   },
 
-  // What the agent may do per environment. tools: "full" or "read-only" (no write, edit,
-  // bash); behavior: "fix" (change the code) or "investigate" (report and propose only).
+  // What the agent may do per environment. tools: "full", "approve" (write, edit and bash
+  // wait for a person's yes: \`manifest spark approve <id>\`, the dashboard, /spark approve) or
+  // "read-only" (no write, edit, bash); behavior: "fix" (change the code) or "investigate"
+  // (report and propose only).
   environments: {
     development: { tools: "full", behavior: "fix" },
-    production: { tools: "full", behavior: "fix" },
+    // In production the agent reads text from the internet (requests, headers): a person says yes to each change.
+    production: { tools: "approve", behavior: "fix" },
+  },
+
+  approvals: {
+    // tools: "approve": a call nobody answers within this time is denied.
+    timeoutMinutes: 10,
   },
 
   pause: {
@@ -61,6 +69,9 @@ export default defineSparkConfig({
   sidecar: {
     // The background agent's model as "provider/model" (default: Pi's own default).
     // model: "anthropic/claude-sonnet-4-5",
+    // What a tool prints (a \`cat .env\`) reaches the model, the session log and the screens
+    // with its secrets replaced by [REDACTED].
+    redactToolOutput: true,
   },
 });
 `;
