@@ -5,6 +5,24 @@
 
 export { type AgentsDiff, diffAgents } from "./agents-diff.js";
 export {
+  type ApprovalAnswer,
+  type ApprovalCause,
+  type ApprovalRequest,
+  type ApprovalState,
+  type ApprovalView,
+  describeApproval,
+  pickApproval,
+} from "./approval-rules.js";
+export {
+  type AnswerResult,
+  answerApproval,
+  decideApproval,
+  listApprovals,
+  readApproval,
+  requestApproval,
+  waitForDecision,
+} from "./approvals.js";
+export {
   type BusEntry,
   EVENT_STATES,
   type EventState,
@@ -121,6 +139,7 @@ export {
 } from "./queue.js";
 export { parseEventBytes, type ReadEventResult, readEventFile } from "./read-event.js";
 export { REDACTED, type RedactOptions, redactText, redactValue, secretKeyMatcher } from "./redact.js";
+export { redactToolOutput } from "./redact-tool-output.js";
 export { REASON_SUFFIX, type RejectReason, rejectFile } from "./reject.js";
 export { originalName, type RequeueOptions, type RequeueResult, requeueEntry } from "./requeue.js";
 export { type LogFile, RUN_WINDOW_MS, type RunEvent, type RunFact, readRuns, recentRuns } from "./runs.js";
