@@ -48,13 +48,17 @@ export async function run(ctx) {
       sink += JSON.stringify({ role: "toolResult", content }).length;
       floor.push(now() - t);
     };
-    for (let i = 0; i < 5; i++) a(), b();
+    const pair = (first, second) => {
+      first();
+      second();
+    };
+    for (let i = 0; i < 5; i++) pair(a, b);
     spark.length = 0;
     floor.length = 0;
     gc();
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) a(), b();
-      else b(), a();
+      if (i % 2 === 0) pair(a, b);
+      else pair(b, a);
     }
     if (sink === 0 && label.includes("secrets")) throw new Error("the env dump was not redacted");
     rows.push(
