@@ -90,8 +90,11 @@ describe("the sidecar holds events while a human works", () => {
       "the human to be working",
     );
     const event = serverError(paths);
-    await waitFor(() => sidecar.ui.currentStatus()?.includes("human agent is working"), "the sidecar to say it holds");
-    expect(sidecar.ui.currentStatus()).toMatch(/holding 1 event/);
+    // The human's own join notice may be held first ("holding 0 events"): wait for the failure.
+    await waitFor(
+      () => /holding 1 event: a human agent is working/.test(sidecar.ui.currentStatus() ?? ""),
+      "the sidecar to say it holds the failure",
+    );
     expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
     expect(sparkMessages(sidecar.session)).toEqual([]);
 
