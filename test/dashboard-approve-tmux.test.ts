@@ -37,7 +37,7 @@ describe.skipIf(!hasTmux())('the dashboard under tools: "approve"', () => {
       height: 30,
     });
     cleanups.push(() => tmux.stop());
-    await tmux.waitForScreen(/Agents +1 live/, undefined, 30_000);
+    await tmux.waitForScreen(/Agents +1 live/, undefined, 45_000);
 
     emitEvent(
       paths,

@@ -96,7 +96,7 @@ describe("a sidecar that runs `cat .env`", () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await done;
     });
-    await waitFor(() => jsonLines(output).some((l) => l.type === "ready"), "the ready line", 20_000);
+    await waitFor(() => jsonLines(output).some((l) => l.type === "ready"), "the ready line", 45_000);
 
     failure(paths);
     await waitFor(
@@ -122,7 +122,7 @@ describe("a sidecar that runs `cat .env`", () => {
       height: 70,
     });
     cleanups.push(() => tmux.stop());
-    await tmux.waitForScreen(/Agents +1 live/, undefined, 30_000);
+    await tmux.waitForScreen(/Agents +1 live/, undefined, 45_000);
 
     // Every screen from the event to the model's answer is looked at, not only the last one.
     const screens: string[] = [];
