@@ -4,7 +4,7 @@ import type { RunFact } from "../../bus/runs.js";
 import { installCommand, type ToolProblem } from "../_tools.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
-import { type ToolsFact, toolsCheck } from "./tools-check.js";
+import { type ToolLevelsFact, toolsLevelCheck } from "./tools-level-check.js";
 
 /**
  * `manifest doctor`'s checks, built from gathered facts by a pure function (tests call it with
@@ -49,7 +49,7 @@ export interface DoctorFacts {
     | { state: "ok"; file: string | undefined }
     | { state: "error"; file: string | undefined; field: string | undefined; message: string };
   /** The tools level per environment; undefined when the config does not load. */
-  tools: ToolsFact | undefined;
+  toolLevels: ToolLevelsFact | undefined;
   bus: { exists: boolean; gitignore: boolean; missing: string[]; loose: { path: string; mode: number }[] };
   pause: PauseState;
   staleMinutes: number;
@@ -92,7 +92,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
     toolsCheck(f),
     ...piSettingsChecks(f),
     configCheck(f),
-    toolsCheck(f.tools),
+    toolsLevelCheck(f.toolLevels),
     busCheck(f),
     pauseCheck(f),
     agentsCheck(f),

@@ -157,7 +157,7 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
       : { found: false, searched: ["node_modules/.bin from the project upward", "PATH"] },
     piSettings: settingsFacts(root),
     config: configFact,
-    tools:
+    toolLevels:
       configFact.state === "ok"
         ? Object.fromEntries(Object.entries(config.environments).map(([env, p]) => [env, p.tools]))
         : undefined,

@@ -2,14 +2,14 @@ import type { ToolLevel } from "../../bus/config-schema.js";
 import type { Check } from "./checks.js";
 
 /** The tools level of each configured environment (the config's, defaults merged in). */
-export type ToolsFact = Record<string, ToolLevel>;
+export type ToolLevelsFact = Record<string, ToolLevel>;
 
 /**
  * Warns when a production environment lets the agent write, edit and run commands without
  * asking: there it acts on text that came from the network (pure).
  */
-export function toolsCheck(tools: ToolsFact | undefined): Check {
-  const base = { id: "tools", title: "Tools" };
+export function toolsLevelCheck(tools: ToolLevelsFact | undefined): Check {
+  const base = { id: "tools-level", title: "Tools level" };
   if (!tools) return { ...base, status: "ok", detail: "not checked: the config does not load (see Config)" };
   const open = Object.entries(tools)
     .filter(([env, level]) => /^prod/i.test(env) && level === "full")
