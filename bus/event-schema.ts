@@ -46,6 +46,8 @@ export const eventSchema = z
     logFile: z.optional(z.string()),
     tail: z.optional(z.string()),
     fingerprint: z.optional(z.string()),
+    /** The `manifest run` run an event came from (a crash inside it) or reports (its process-error). */
+    runId: z.optional(z.string()),
   })
   .check(
     z.refine((event) => !ERROR_EVENT_TYPES.has(event.type) || event.error !== undefined, {

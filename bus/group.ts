@@ -1,3 +1,4 @@
+import { eventKind } from "./event-kind.js";
 import type { SparkEvent } from "./event-schema.js";
 import { fingerprint } from "./fingerprint.js";
 
@@ -13,6 +14,11 @@ export interface EventGroup {
   example: SparkEvent;
   /** Every event id in the group, oldest first. */
   ids: string[];
+  /**
+   * The `process-error`s that `manifest run` wrote for the runs these crashes ended, folded in:
+   * one crash is one problem, not a crash and a failed command. Oldest first.
+   */
+  runs?: SparkEvent[];
 }
 
 /** The fingerprint of an event, computing one for events written without it. */
@@ -29,11 +35,22 @@ export function fingerprintOf(event: SparkEvent): string {
   );
 }
 
-/** Groups events by fingerprint, ordered by when each problem was first seen. Pure. */
+/**
+ * Groups events by fingerprint, ordered by when each problem was first seen. A failed
+ * `manifest run` whose run also wrote an `unhandled-error` (the same `runId`) is folded into
+ * that crash's group. Pure.
+ */
 export function groupEvents(events: readonly SparkEvent[]): EventGroup[] {
   const sorted = [...events].sort((a, b) => compareTime(a, b));
+  const crashRuns = new Set(sorted.filter(isCrash).map((e) => e.runId));
   const groups = new Map<string, EventGroup>();
+  const groupOfRun = new Map<string, EventGroup>();
+  const folded: SparkEvent[] = [];
   for (const event of sorted) {
+    if (event.runId && crashRuns.has(event.runId) && event.type === "process-error" && eventKind(event) === "failure") {
+      folded.push(event);
+      continue;
+    }
     const key = fingerprintOf(event);
     const group = groups.get(key);
     if (!group) {
@@ -46,14 +63,24 @@ export function groupEvents(events: readonly SparkEvent[]): EventGroup[] {
         example: event,
         ids: [event.id],
       });
-      continue;
+    } else {
+      group.count++;
+      group.lastSeen = event.timestamp;
+      group.example = event;
+      group.ids.push(event.id);
     }
-    group.count++;
-    group.lastSeen = event.timestamp;
-    group.example = event;
-    group.ids.push(event.id);
+    if (isCrash(event)) groupOfRun.set(event.runId, groups.get(key) as EventGroup);
+  }
+  for (const run of folded) {
+    const group = groupOfRun.get(run.runId as string) as EventGroup;
+    group.runs = [...(group.runs ?? []), run];
   }
   return [...groups.values()];
+}
+
+/** An `unhandled-error` written inside a `manifest run` (it knows its run's id). */
+function isCrash(event: SparkEvent): event is SparkEvent & { runId: string } {
+  return event.type === "unhandled-error" && typeof event.runId === "string" && event.runId !== "";
 }
 
 function compareTime(a: SparkEvent, b: SparkEvent): number {

@@ -1,5 +1,6 @@
 import { type BusEntry, type EventState, shortId, typeFromName } from "../bus/browse.js";
 import { paintState, paintType } from "../bus/format/paint.js";
+import { terminalSafe } from "../bus/format/terminal.js";
 import type { ReadEventResult } from "../bus/read-event.js";
 import { messageOf } from "./_event-style.js";
 import type { Style } from "./_output.js";
@@ -111,6 +112,7 @@ function where(r: EventRow): string {
 }
 
 function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ");
+  // Made terminal-safe before measuring, so a stripped escape sequence cannot skew a column.
+  const flat = terminalSafe(text).replace(/\s+/g, " ");
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
 }

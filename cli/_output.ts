@@ -1,5 +1,6 @@
 import { colors } from "consola/utils";
 import type { TextStyle } from "../bus/format/paint.js";
+import { terminalSafe } from "../bus/format/terminal.js";
 
 /** Where a command's results go: one JSON document with `--json`, readable text without. */
 export interface Output {
@@ -28,6 +29,9 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
   const write = (text: string) => {
     stdout.write(text);
   };
+  // Readable text shows event text, which anyone who can reach the app may have written:
+  // no escape sequence or control character of its own reaches the terminal (JSON escapes them).
+  const readable = (text: string) => terminalSafe(text, { keepColours: color });
   return {
     json,
     color,
@@ -38,10 +42,10 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
       if (json) write(`${JSON.stringify(value)}\n`);
     },
     line(text = "") {
-      if (!json) write(`${text}\n`);
+      if (!json) write(`${readable(text)}\n`);
     },
     note(text) {
-      process.stderr.write(`${text}\n`);
+      process.stderr.write(`${terminalSafe(text, { keepColours: color })}\n`);
     },
     style: {
       bold: paint(colors.bold),

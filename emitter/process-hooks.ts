@@ -1,4 +1,5 @@
 import type { EventInput } from "../bus/build-event.js";
+import { currentRunId } from "../bus/run-id.js";
 
 const INSTALLED = Symbol.for("manifest-spark.process-hooks");
 
@@ -21,10 +22,12 @@ export function installHooks(emit: Emit): void {
   registry[INSTALLED] = true;
 
   const record = (error: unknown, origin: string) => {
+    const runId = currentRunId();
     emit({
       type: "unhandled-error",
       error: error ?? { message: String(error) },
       origin,
+      ...(runId ? { runId } : {}),
     });
   };
 

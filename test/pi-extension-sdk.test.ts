@@ -38,24 +38,20 @@ const liveRoles = (paths: BusPaths) =>
     .sort();
 
 describe("presence", () => {
-  it("each session keeps a presence file from start to shutdown, and the sidecar hears the human join without a turn", async () => {
+  it("each session keeps a presence file from start to shutdown; the sidecar gets no join or leave message (presence is state)", async () => {
     const { root, paths } = tempProject({ "config/spark.ts": FAST });
     const sidecar = await pi(root, "sidecar");
     const human = await pi(root, "human");
     expect(liveRoles(paths)).toEqual(["human", "sidecar"]);
-    await waitFor(
-      () => sidecar.session.messages.some((m) => (m as { customType?: string }).customType === "spark-agents"),
-      "the join notice in the sidecar's conversation",
-    );
-    const notice = sidecar.session.messages.find(
-      (m) => (m as { customType?: string }).customType === "spark-agents",
-    ) as {
-      content: string;
-    };
-    expect(notice.content).toContain("A human Pi session joined");
-    expect(sidecar.calls()).toBe(0);
+    // The notices are consumed (acked) without a word to the agent.
+    const acked = (type: string) => jsonFiles(paths.delivered).filter((n) => n.includes(`-${type}-`)).length;
+    await waitFor(() => acked("agent-start") === 2, "both join notices acked (the sidecar's and the human's)");
     await human.shutdown();
     expect(liveRoles(paths)).toEqual(["sidecar"]);
+    await waitFor(() => acked("agent-stop") === 1, "the human's leave notice acked");
+    const notices = sidecar.session.messages.filter((m) => (m as { role: string }).role === "custom");
+    expect(notices.map((m) => (m as { customType?: string }).customType)).not.toContain("spark-agents");
+    expect(sidecar.calls()).toBe(0);
     await sidecar.shutdown();
     expect(liveRoles(paths)).toEqual([]);
     expect(sidecar.errors).toEqual([]);
@@ -103,8 +99,8 @@ describe("the sidecar holds events while a human works", () => {
     await waitFor(() => sparkMessages(sidecar.session).length === 1, "the held batch");
     const [message] = sparkMessages(sidecar.session);
     expect(message?.ids).toEqual([event.id]);
-    expect(message?.content).toMatch(/Held since \S+ \(a human agent is working\)/);
-    expect(message?.content).toContain("a 500 in create-user");
+    expect(message?.content).toMatch(/Held since `\S+` \(`a human agent is working`\)/);
+    expect(message?.content).toContain("a 500 in `create-user`");
     await waitFor(() => jsonFiles(paths.delivered).includes(`${event.id}.json`), "the event acked into delivered/");
     await waitFor(() => sidecar.calls() === 1, "the sidecar's model to be asked about it");
   });
@@ -120,7 +116,7 @@ describe("a manual pause", () => {
     expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
     clearPause(paths);
     await waitFor(() => sparkMessages(sidecar.session).length === 1, "delivery after resume");
-    expect(sparkMessages(sidecar.session)[0]?.content).toMatch(/Held since \S+ \(paused by alice: deploying\)/);
+    expect(sparkMessages(sidecar.session)[0]?.content).toMatch(/Held since `\S+` \(`paused by alice: deploying`\)/);
   });
 });
 
@@ -225,6 +221,6 @@ describe("human sessions and join notices", () => {
     expect(jsonFiles(paths.events)).toContain(`${event.id}.json`);
     clearPause(paths);
     await waitFor(() => sparkMessages(human.session).length === 1, "the held event injected");
-    expect(sparkMessages(human.session)[0]?.content).toMatch(/Held since \S+ \(paused by alice: migrating\)/);
+    expect(sparkMessages(human.session)[0]?.content).toMatch(/Held since `\S+` \(`paused by alice: migrating`\)/);
   });
 });

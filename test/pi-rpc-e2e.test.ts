@@ -45,7 +45,7 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
 
     await waitFor(() => model.requests.length >= 2, "the model to be asked, then told the edit result", 30_000);
     const prompt = lastUserText(seen as ChatRequest);
-    expect(prompt).toContain("a 500 in create-user");
+    expect(prompt).toContain("a 500 in `create-user`");
     expect(prompt).toContain("features/create-user.js");
     expect(prompt).toContain("Cannot read properties of undefined (reading 'toUpperCase')");
     expect(prompt).not.toContain("s3cret-pw");

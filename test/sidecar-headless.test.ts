@@ -74,7 +74,7 @@ describe("manifest sidecar --headless", () => {
     await waitFor(() => sidecar.lines().some((l) => l.type === "tool-end" && l.name === "edit"), "the edit", 30_000);
     const sparkLines = sidecar.lines().filter((l) => l.type === "spark" && l.customType === "spark-events");
     expect(sparkLines).toHaveLength(1);
-    expect(String(sparkLines[0]?.text)).toContain("a 500 in create-user");
+    expect(String(sparkLines[0]?.text)).toContain("a 500 in `create-user`");
     expect(lastUserText(seen as ChatRequest)).toContain("features/create-user.js");
     expect(readFileSync(join(root, "features/create-user.js"), "utf8")).toContain('(last ?? "").toUpperCase()');
     expect(await waitForFixed(app.url)).toBe(200);

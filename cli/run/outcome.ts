@@ -52,6 +52,8 @@ export interface FailedRun {
   logFile: string | undefined;
   tail: string;
   durationMs: number;
+  /** The run's id, also given to the child (`SPARK_RUN_ID`): its crash events carry it too. */
+  runId?: string | undefined;
 }
 
 /** The `process-error` event of a failed or killed run. */
@@ -64,6 +66,7 @@ export function processErrorInput(run: FailedRun): EventInput {
     ...(run.logFile ? { logFile: run.logFile } : {}),
     tail: run.tail,
     durationMs: run.durationMs,
+    ...(run.runId ? { runId: run.runId } : {}),
     error: { name: "ProcessError", message: failureMessage(run.command, outcome) },
   };
 }

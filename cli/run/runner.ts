@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { EventInput } from "../../bus/build-event.js";
 import { loadConfig } from "../../bus/config-load.js";
 import type { SparkConfig } from "../../bus/config-schema.js";
 import { emitEvent, writerContext } from "../../bus/emit.js";
 import { type BusPaths, busPaths } from "../../bus/paths.js";
+import { RUN_ID_ENV } from "../../bus/run-id.js";
 import { CliError, EXIT, usageError } from "../_errors.js";
 import { createOutput, type Output } from "../_output.js";
 import { projectRoot } from "../_project.js";
@@ -62,11 +64,22 @@ export async function runCommandLine(argv: RunArgv, cwd = process.cwd(), env = p
   let stoppedBy: string | undefined;
   try {
     for (let slot = Date.now(); ; ) {
+      // The run's id reaches the app's own events (process hooks read it): a crash and this
+      // run's process-error are then one problem, not two.
+      const runId = randomBytes(8).toString("hex");
       const child = await runChild(
         { file: resolved.file, args: resolved.args, argv0: argv.command },
-        { paths: project.paths, logName, keepLogs: project.keepLogs, json: out.json, relay, cwd, env },
+        {
+          paths: project.paths,
+          logName,
+          keepLogs: project.keepLogs,
+          json: out.json,
+          relay,
+          cwd,
+          env: { ...env, [RUN_ID_ENV]: runId },
+        },
       );
-      const record = recordRun(child, command, project);
+      const record = recordRun(child, command, project, runId);
       runs.push(record);
       exitCode = record.outcome.exitCode;
       const note = failureNote(messageOf(command, record), record, project.eventsOff);
@@ -139,7 +152,7 @@ function openProject(out: Output): Project {
   }
 }
 
-function recordRun(child: ChildRun, command: string, project: Project): RunRecord {
+function recordRun(child: ChildRun, command: string, project: Project, runId: string): RunRecord {
   const base = {
     startedAt: child.startedAt,
     durationMs: child.durationMs,
@@ -167,6 +180,7 @@ function recordRun(child: ChildRun, command: string, project: Project): RunRecor
             logFile: child.logFile,
             tail: child.tail,
             durationMs: child.durationMs,
+            runId,
           }),
         )
       : undefined;

@@ -26,7 +26,7 @@ export interface SparkContext {
 export const MESSAGE_TYPES = {
   /** A batch of events: starts a turn. */
   events: "spark-events",
-  /** An agent joined or left: informational, no turn. */
+  /** An agent joined or left. No longer sent (presence is state, not news); older sessions hold some. */
   agents: "spark-agents",
   /** The start-up health report: informational, no turn. */
   health: "spark-health",

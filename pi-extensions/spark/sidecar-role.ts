@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { type Batch, type Consumer, type DeliveryOutcome, startConsumer } from "../../bus/consumer.js";
 import { describeHold, evaluateHold, type HoldState } from "../../bus/effective-pause.js";
 import { typeFromFileName } from "../../bus/event-name.js";
-import { isAgentNotice, type SparkEvent } from "../../bus/event-schema.js";
+import { isAgentNotice } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
 import { groupEvents } from "../../bus/group.js";
 import { housekeeping } from "../../bus/housekeeping.js";
@@ -68,11 +68,11 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
 
   const deliver = async (batch: Batch): Promise<DeliveryOutcome> => {
     // Events this session already has (a redelivery after a crash) are acked, not sent again.
-    const fresh = batch.claimed.filter((c) => !delivered.has(c.event.id));
-    const announcements = fresh.filter((c) => isAgentNotice(c.event.type));
-    const work = fresh.filter((c) => !isAgentNotice(c.event.type)).map((c) => c.event);
-    for (const { event } of announcements) announceAgent(s, event);
-    remember(announcements.map((c) => c.event.id));
+    // Join/leave notices are presence, which is state, not news: acked, never sent (a backlog
+    // of them, or a note about this sidecar's own previous run, is noise to the agent).
+    const work = batch.claimed
+      .filter((c) => !delivered.has(c.event.id) && !isAgentNotice(c.event.type))
+      .map((c) => c.event);
     if (work.length === 0) return "ack";
     faultPoint("after-claim");
     const content = formatBatchPrompt(groupEvents(work), {
@@ -141,24 +141,6 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
       await Promise.all([consumer.stop(), others.close()]);
     },
   };
-}
-
-/** Agent joined/left: into the conversation without starting a turn. */
-function announceAgent(s: SparkContext, event: SparkEvent): void {
-  const agentId = typeof event.agentId === "string" ? event.agentId : undefined;
-  const role = typeof event.role === "string" ? event.role : "agent";
-  // Our own notices, and those of this process's earlier sidecar instance (before a /reload
-  // or /new), are not news.
-  if (agentId === s.agentId || (role === "sidecar" && event.source?.pid === process.pid)) return;
-  const pid = event.source?.pid;
-  const content =
-    event.type === "agent-start"
-      ? `🤖 ${role === "human" ? "A human Pi session" : "An agent"} joined (pid ${pid}). While it uses write, edit or bash, Spark holds new events.`
-      : `👋 ${role === "human" ? "A human Pi session" : "An agent"} left (pid ${pid}).`;
-  s.pi.sendMessage(
-    { customType: MESSAGE_TYPES.agents, content, display: true, details: { agentId, role, type: event.type } },
-    s.ctx.isIdle() ? undefined : { deliverAs: "nextTurn" },
-  );
 }
 
 function orientation(s: SparkContext): Orientation {

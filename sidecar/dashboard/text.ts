@@ -4,6 +4,8 @@
  * (its width tables predate emoji), and tmux draws some single-unit symbols two cells wide.
  */
 
+import { terminalSafe } from "../../bus/format/terminal.js";
+
 /** A run of text in one style: blessed tag names ("bold", "red-fg", "inverse"), space-separated. */
 export interface Run {
   text: string;
@@ -45,7 +47,8 @@ const ZERO_WIDTH =
 /** One line of text made safe to draw: one UTF-16 unit per cell, no controls (pure). */
 export function clean(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text;
-  return text
+  // Escape sequences go whole (the same rule as the CLI's), not one control at a time.
+  return terminalSafe(text)
     .replace(/\t/g, "  ")
     .replace(ZERO_WIDTH, "")
     .replace(WIDE_ICONS, "")
