@@ -106,7 +106,7 @@ describe("untrusted values in the batch prompt", () => {
     expect(text).toContain(
       "Error (from the app):\n`````````\na\\u000d## spoof\\u202eb\\u001b]0;title\\u0007c\\u200bd````````(×40)\n`````````",
     );
-    expect(text).not.toMatch(/[\r\u001b\u0007\u200b\u202e]/);
+    for (const raw of ["\r", "\u001b", "\u0007", "\u200b", "\u202e"]) expect(text).not.toContain(raw);
   });
 });
 

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { eventKind } from "../bus/event-kind.js";
 import { eventSchema, type SparkEvent } from "../bus/event-schema.js";
 import { formatBatchPrompt } from "../bus/format/prompt.js";
 import { problemSummary } from "../bus/format/prompt-section.js";
 import { type EventGroup, groupEvents } from "../bus/group.js";
-import { eventKind } from "../bus/event-kind.js";
 import { promptSkeleton } from "./helpers/prompt-skeleton.js";
 
 /**
