@@ -36,7 +36,11 @@ describe("terminalSafe", () => {
 
   it("is what every readable line of a command goes through, on a terminal too", () => {
     let written = "";
-    const tty = { isTTY: true, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+    const write = (s: string) => {
+      written += s;
+      return true;
+    };
+    const tty = { isTTY: true, write } as unknown as NodeJS.WriteStream;
     const saved = process.env.NO_COLOR;
     delete process.env.NO_COLOR;
     try {
@@ -85,11 +89,13 @@ function hostileProject() {
   return { root, failure, notice };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence starts with one
 const OWN_COLOUR = /^\u001b\[(?:1|2|22|31|32|33|36|39)m/;
 
 /** What a terminal must never get from event text: any ESC, C1 or other control but tab and line feed, bidi controls. */
 function expectSafe(screen: string, { colours }: { colours: boolean }) {
   const rest = colours ? screen.replace(new RegExp(OWN_COLOUR.source.slice(1), "g"), "") : screen;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
   const unsafe = [...rest.matchAll(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g)];
   expect(unsafe.map((m) => `U+${m[0].codePointAt(0)?.toString(16)} at ${m.index}`)).toEqual([]);
 }
