@@ -42,12 +42,12 @@ export function fingerprintOf(event: SparkEvent): string {
  */
 export function groupEvents(events: readonly SparkEvent[]): EventGroup[] {
   const sorted = [...events].sort((a, b) => compareTime(a, b));
-  const crashRuns = new Set(sorted.filter(isCrash).map((e) => e.runId));
+  const crashRuns = new Set(crashRunIds(sorted));
   const groups = new Map<string, EventGroup>();
   const groupOfRun = new Map<string, EventGroup>();
   const folded: SparkEvent[] = [];
   for (const event of sorted) {
-    if (event.runId && crashRuns.has(event.runId) && event.type === "process-error" && eventKind(event) === "failure") {
+    if (reportsCrashOf(event, crashRuns)) {
       folded.push(event);
       continue;
     }
@@ -76,6 +76,21 @@ export function groupEvents(events: readonly SparkEvent[]): EventGroup[] {
     group.runs = [...(group.runs ?? []), run];
   }
   return [...groups.values()];
+}
+
+/** The run ids of the crashes among these events (`unhandled-error`s written inside `manifest run`). */
+export function crashRunIds(events: readonly SparkEvent[]): string[] {
+  return events.filter(isCrash).map((e) => e.runId);
+}
+
+/** Whether an event is `manifest run`'s report of a run whose crash is in `crashRuns`: the same crash. */
+export function reportsCrashOf(event: SparkEvent, crashRuns: ReadonlySet<string>): boolean {
+  return (
+    event.type === "process-error" &&
+    event.runId !== undefined &&
+    crashRuns.has(event.runId) &&
+    eventKind(event) === "failure"
+  );
 }
 
 /** An `unhandled-error` written inside a `manifest run` (it knows its run's id). */

@@ -23,3 +23,34 @@ describe("grouping a batch", () => {
     expect(groupEvents([a, b])).toHaveLength(1);
   });
 });
+
+describe("folding a run into its crash", () => {
+  it("puts `manifest run`'s process-error under the crash of the same run, and nothing else", () => {
+    const crash = makeEvent({ type: "unhandled-error", error: new Error("boom"), runId: "run-1" });
+    const run = makeEvent({
+      type: "process-error",
+      command: "node a.js",
+      exitCode: 1,
+      error: { message: "x" },
+      runId: "run-1",
+    });
+    const otherRun = makeEvent({
+      type: "process-error",
+      command: "node b.js",
+      exitCode: 1,
+      error: { message: "y" },
+      runId: "run-2",
+    });
+    const typo = makeEvent({
+      type: "process-error",
+      command: "nope",
+      exitCode: 127,
+      error: { message: "z" },
+      runId: "run-1",
+    });
+    const groups = groupEvents([run, crash, otherRun, typo]);
+    expect(groups.map((g) => g.ids)).toEqual([[crash.id], [otherRun.id], [typo.id]]);
+    expect(groups[0]?.runs?.map((e) => e.id)).toEqual([run.id]);
+    expect(groups[1]?.runs).toBeUndefined();
+  });
+});

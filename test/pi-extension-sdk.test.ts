@@ -148,6 +148,23 @@ describe("a storm", () => {
   });
 });
 
+describe("one crash, one problem", () => {
+  it("acks a `manifest run` report that comes after its crash went out, without a second message", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const sidecar = await pi(root, "sidecar", { steps: [fauxAssistantMessage("Looking at the crash.")] });
+    const crash = emitEvent(paths, { type: "unhandled-error", error: new Error("boom"), runId: "run-7" }, writer);
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${crash.id}.json`), "the crash delivered");
+    const run = emitEvent(
+      paths,
+      { type: "process-error", command: "node server.js", exitCode: 1, error: { message: "exited" }, runId: "run-7" },
+      writer,
+    );
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${run.id}.json`), "the run's report acked");
+    expect(sparkMessages(sidecar.session).map((m) => m.ids)).toEqual([[crash.id]]);
+    expect(sidecar.calls()).toBe(1);
+  });
+});
+
 describe("the human role", () => {
   it("never claims on its own, shows what Spark caught, and takes events when asked", async () => {
     const { root, paths } = tempProject({ "config/spark.ts": FAST });

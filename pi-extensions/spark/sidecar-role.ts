@@ -5,7 +5,7 @@ import { describeHold, evaluateHold, type HoldState } from "../../bus/effective-
 import { typeFromFileName } from "../../bus/event-name.js";
 import { isAgentNotice } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
-import { groupEvents } from "../../bus/group.js";
+import { crashRunIds, groupEvents, reportsCrashOf } from "../../bus/group.js";
 import { housekeeping } from "../../bus/housekeeping.js";
 import { countEvents } from "../../bus/maintenance.js";
 import { readPause } from "../../bus/pause.js";
@@ -51,6 +51,8 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   const idleStatus = `⚡ Spark sidecar (${config.environment}, ${s.profile.behavior})`;
   const delivered = deliveredIds(ctx.sessionManager.getEntries());
   let oriented = delivered.size > 0;
+  /** `manifest run` ids of the crashes this session was sent. */
+  const crashRuns = new Set<string>();
   let ticks = 0;
 
   const hold = (): HoldState => {
@@ -70,10 +72,13 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     // Events this session already has (a redelivery after a crash) are acked, not sent again.
     // Join/leave notices are presence, which is state, not news: acked, never sent (a backlog
     // of them, or a note about this sidecar's own previous run, is noise to the agent).
+    // A run's report that comes after its crash went out is that same crash: acked, not sent.
     const work = batch.claimed
       .filter((c) => !delivered.has(c.event.id) && !isAgentNotice(c.event.type))
-      .map((c) => c.event);
+      .map((c) => c.event)
+      .filter((e) => !reportsCrashOf(e, crashRuns));
     if (work.length === 0) return "ack";
+    for (const run of crashRunIds(work)) crashRuns.add(run);
     faultPoint("after-claim");
     const content = formatBatchPrompt(groupEvents(work), {
       intro: batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s)),
