@@ -3,7 +3,8 @@
 // 50 ms, batches of 100, each batch formatted into the prompt message and acked) drains them.
 // Checks that nothing is lost or delivered twice, and reports the drain time against the
 // bare floor (readdir + rename of the same 10,000 files), the largest message, and the
-// consumer's memory. Then: 10,000 identical errors claimed as one batch become one message.
+// consumer's memory. Then: 10,000 identical errors claimed as one batch become one message,
+// and 10,000 events full of injection attempts go through the safe prompt build.
 import { readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -189,7 +190,44 @@ export async function run(ctx) {
       note: "floor = readdir + rename + readFileSync + JSON.parse of the same files",
     }),
   );
+  results.push(...(await hostileStorm(perWriter, total)));
   return results;
+}
+
+/**
+ * The safe prompt build at its worst: 10,000 events full of injection attempts (every value
+ * quoted, neutralised, fenced) claimed as one batch, grouped and formatted. Floor: the same
+ * files taken the bare way and the batch serialised with JSON.stringify instead.
+ */
+async function hostileStorm(perWriter, total) {
+  const paths = busPaths(makeTempProject("storm-hostile").root);
+  const writers = await startWriters(paths.root, perWriter, "hostile");
+  for (const w of writers) w.child.send("go");
+  const written = await collectIds(writers);
+  if (written.length !== total) throw new Error(`hostile writers wrote ${written.length} of ${total}`);
+  const t0 = now();
+  const claim = claimBatch(paths, "bench-hostile", { maxEvents: total });
+  const groups = groupEvents(claim.claimed.map((c) => c.event));
+  const message = formatBatchPrompt(groups);
+  const ms = now() - t0;
+  if (claim.claimed.length !== total) throw new Error(`the hostile batch claimed ${claim.claimed.length} of ${total}`);
+  if (/^## New instructions/m.test(message)) throw new Error("an event value made a heading of its own");
+  const claimedDir = join(paths.claimed, "bench-hostile");
+  const bare = makeTempDir("storm-hostile-floor");
+  const f0 = now();
+  const parsed = [];
+  for (const file of readdirSync(claimedDir)) {
+    const to = join(bare, file);
+    renameSync(join(claimedDir, file), to);
+    parsed.push(JSON.parse(readFileSync(to, "utf8")));
+  }
+  const floorText = JSON.stringify(parsed);
+  const floorMs = now() - f0;
+  return [
+    result("10k hostile: claim+group+safe format", ms, "ms", floorMs, {
+      note: `${groups.length} groups, message ${Buffer.byteLength(message).toLocaleString("en-US")} bytes (cap 16,384); floor = readdir + rename + readFileSync + JSON.parse of the same files, then JSON.stringify of the batch (${(floorText.length / 1e6).toFixed(1)} MB)`,
+    }),
+  ];
 }
 
 /** Forks the writers and waits until each has loaded the bus and is ready for "go". */

@@ -179,6 +179,25 @@ describe("the human role", () => {
   });
 });
 
+describe("the status line", () => {
+  it("shows event text without its escape sequences or line breaks", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const human = await pi(root, "human");
+    emitEvent(
+      paths,
+      {
+        type: "server-error",
+        feature: "create\u001b]0;PWNED\u0007-user\n\u001b[2Jnow",
+        status: 500,
+        error: { message: "x" },
+      },
+      writer,
+    );
+    await waitFor(() => human.ui.currentStatus()?.includes("Spark caught"), "the caught status");
+    expect(human.ui.currentStatus()).toBe("⚡ Spark caught a 500 in create-user now");
+  });
+});
+
 describe("a run that ends without taking its work", () => {
   it("keeps delivering after an aborted run: new events go out in a run of their own", async () => {
     const { root, paths } = tempProject({ "config/spark.ts": FAST });

@@ -64,8 +64,8 @@ export function formatBatchPrompt(groups: readonly EventGroup[], options: Prompt
 
   let summarising = false;
   for (const [index, group] of failures.entries()) {
-    const full = problemSection(index + 1, group, dir);
-    if (!summarising && fits(full)) {
+    const full = summarising ? undefined : problemSection(index + 1, group, dir);
+    if (full !== undefined && fits(full)) {
       take(group, full);
       continue;
     }

@@ -2,6 +2,7 @@ import type { ExtensionAPI, ExtensionContext } from "@mariozechner/pi-coding-age
 import { findProjectRoot, loadConfig, looksLikeProject } from "../../bus/config-load.js";
 import { profileFor } from "../../bus/config-schema.js";
 import { emitEvent, writerContext } from "../../bus/emit.js";
+import { terminalSafe } from "../../bus/format/terminal.js";
 import { newAgentId } from "../../bus/presence.js";
 import { ensureBusDirs } from "../../bus/secure-fs.js";
 import type { SparkContext } from "./context.js";
@@ -146,11 +147,15 @@ function emitAgentEvent(s: SparkContext, type: "agent-start" | "agent-stop"): vo
   }
 }
 
-/** Status and notifications that do nothing without a UI and never throw (stale ctx included). */
+/**
+ * Status and notifications that do nothing without a UI and never throw (stale ctx included).
+ * Both can quote event text (a feature, a pause reason): made terminal-safe for Pi's screen.
+ */
 function uiOf(ctx: ExtensionContext): Pick<SparkContext, "status" | "notify"> {
   let shown: string | undefined;
   return {
-    status(text) {
+    status(raw) {
+      const text = raw === undefined ? undefined : terminalSafe(raw).replace(/\s+/g, " ");
       // Rescans repeat the same line; only a change is worth a redraw (or an RPC message).
       if (text === shown) return;
       shown = text;
@@ -162,7 +167,7 @@ function uiOf(ctx: ExtensionContext): Pick<SparkContext, "status" | "notify"> {
     },
     notify(text, level = "info") {
       try {
-        if (ctx.hasUI) ctx.ui.notify(text, level);
+        if (ctx.hasUI) ctx.ui.notify(terminalSafe(text), level);
       } catch {
         // Same.
       }
