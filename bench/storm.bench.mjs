@@ -211,7 +211,9 @@ async function hostileStorm(perWriter, total) {
   const message = formatBatchPrompt(groups);
   const ms = now() - t0;
   if (claim.claimed.length !== total) throw new Error(`the hostile batch claimed ${claim.claimed.length} of ${total}`);
-  if (/^## New instructions/m.test(message)) throw new Error("an event value made a heading of its own");
+  // Inside the data blocks the attempts stay, quoted; outside them, none may be a line of its own.
+  const outsideBlocks = message.replace(/^(`{3,})[^\n]*\n[^]*?\n\1$/gm, "");
+  if (/^## New instructions/m.test(outsideBlocks)) throw new Error("an event value made a heading of its own");
   const claimedDir = join(paths.claimed, "bench-hostile");
   const bare = makeTempDir("storm-hostile-floor");
   const f0 = now();

@@ -67,6 +67,7 @@ export {
 } from "./consumer.js";
 export { describeHold, evaluateHold, type HoldState } from "./effective-pause.js";
 export { emitEvent, writerContext } from "./emit.js";
+export { type EventKind, eventKind } from "./event-kind.js";
 export { EVENT_TYPE_PATTERN, type EventNameParts, idFromFileName, newEventId, parseEventId } from "./event-name.js";
 export { ERROR_EVENT_TYPES, type EventError, eventSchema, type SparkEvent } from "./event-schema.js";
 export { type FingerprintInput, fingerprint, normalizeMessage, topFrame } from "./fingerprint.js";
@@ -74,6 +75,7 @@ export { describeEvent, errorHeadline, eventLocation } from "./format/describe.j
 export { formatEventJson, type GroupJson, groupsToJson } from "./format/json.js";
 export { formatBatchPrompt, type PromptOptions } from "./format/prompt.js";
 export { formatEventLine, formatGroupLine } from "./format/status-line.js";
+export { terminalSafe } from "./format/terminal.js";
 export { type EventGroup, fingerprintOf, groupEvents } from "./group.js";
 export { type HousekeepingReport, housekeeping } from "./housekeeping.js";
 export { LIMITS } from "./limits.js";

@@ -45,7 +45,7 @@ export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process
       if (!json) write(`${readable(text)}\n`);
     },
     note(text) {
-      process.stderr.write(`${terminalSafe(text, { keepColours: color })}\n`);
+      process.stderr.write(`${readable(text)}\n`);
     },
     style: {
       bold: paint(colors.bold),
