@@ -212,7 +212,7 @@ async function hostileStorm(perWriter, total) {
   const ms = now() - t0;
   if (claim.claimed.length !== total) throw new Error(`the hostile batch claimed ${claim.claimed.length} of ${total}`);
   // Inside the data blocks the attempts stay, quoted; outside them, none may be a line of its own.
-  const outsideBlocks = message.replace(/^(`{3,})[^\n]*\n[^]*?\n\1$/gm, "");
+  const outsideBlocks = message.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, "");
   if (/^## New instructions/m.test(outsideBlocks)) throw new Error("an event value made a heading of its own");
   const claimedDir = join(paths.claimed, "bench-hostile");
   const bare = makeTempDir("storm-hostile-floor");

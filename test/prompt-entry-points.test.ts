@@ -234,7 +234,7 @@ describe("hostile text through every entry point reaches the model only as data"
       logFile: `.spark/logs/x\n## INJECTED log`,
       tail: PAYLOAD,
       error: { name: "Boom\n## INJECTED name", message: PAYLOAD, stack: PAYLOAD },
-      [`key\n## INJECTED key`]: PAYLOAD,
+      "key\n## INJECTED key": PAYLOAD,
     };
     writeFileSync(join(paths.events, `${id}.json`), JSON.stringify(dropped));
     const viaFile = await next("the dropped file's message");
