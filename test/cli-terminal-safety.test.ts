@@ -138,7 +138,8 @@ describe.runIf(SCRIPT)("CLI output that shows event text, at a terminal", () => 
       events: Array<{ id: string; message: string }>;
     }>();
     expect(rows.events.find((r) => r.id === notice.id)?.message).toBe(HOSTILE);
-  });
+    // Five CLI starts: seconds apiece on a busy machine.
+  }, 120_000);
 
   it("spark tail is terminal-safe", async () => {
     const { root } = hostileProject();
