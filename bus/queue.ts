@@ -5,7 +5,7 @@ import type { SparkEvent } from "./event-schema.js";
 import { type BusPaths, claimDir, RESERVED_EVENT_DIRS } from "./paths.js";
 import { readEventFile } from "./read-event.js";
 import { rejectFile } from "./reject.js";
-import { ensurePrivateDir, isErrno } from "./secure-fs.js";
+import { assertRealDirs, ensurePrivateDir, isErrno } from "./secure-fs.js";
 
 /** An event that this consumer now owns, until it acks or releases it. */
 export interface ClaimedEvent {
@@ -20,10 +20,13 @@ export interface RejectedFile {
   readonly reason: string;
 }
 
-/** Pending entries of `events/`, oldest first. Includes entries that will be rejected on claim. */
+/**
+ * Pending entries of `events/`, oldest first. Includes entries that will be rejected on claim.
+ * The protocol's own folder names are never events, even when one is a symlink (refused).
+ */
 export function listPending(paths: BusPaths): string[] {
   return readEntries(paths.events)
-    .filter((entry) => !entry.name.startsWith(".") && !(entry.isDirectory() && RESERVED_EVENT_DIRS.has(entry.name)))
+    .filter((entry) => !entry.name.startsWith(".") && !RESERVED_EVENT_DIRS.has(entry.name))
     .map((entry) => entry.name)
     .sort();
 }
@@ -87,6 +90,8 @@ export interface ClaimBatchResult {
  */
 export function claimBatch(paths: BusPaths, consumerId: string, options: ClaimBatchOptions = {}): ClaimBatchResult {
   const max = options.maxEvents ?? 100;
+  // Before anything moves: a claim or an ack must never go through a symlinked bus folder.
+  assertRealDirs(paths.events, paths.claimed, claimDir(paths, consumerId), paths.delivered, paths.rejected);
   const claimed: ClaimedEvent[] = [];
   const rejected: RejectedFile[] = [];
   const names = options.names ?? listPending(paths);
@@ -195,6 +200,8 @@ export function readEntries(dir: string): Dirent[] {
 }
 
 function moveAll(fromDir: string, toDir: string, names: readonly string[]): number {
+  if (names.length === 0) return 0;
+  assertRealDirs(fromDir, toDir);
   let moved = 0;
   for (const name of names) {
     try {

@@ -11,6 +11,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  type Stats,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -24,12 +25,61 @@ export const FILE_MODE = 0o600;
 
 const SPARK_GITIGNORE = "# Spark's local bus state: never commit it.\n*\n!.gitignore\n";
 
-/** Creates `dir` (and parents) private to the owner; tightens it if it already exists looser. */
+/**
+ * A bus folder that is a symlink (or not a folder at all). Spark never reads, moves or deletes
+ * through one: an ack into a symlinked `delivered/` would write wherever the link points.
+ */
+export class UnsafeFolderError extends Error {
+  override readonly name = "UnsafeFolderError";
+  constructor(
+    readonly dir: string,
+    what: string,
+  ) {
+    super(
+      `Spark refuses ${dir}: it is ${what}, not a folder of its own. Remove it (\`rm ${dir}\`) and Spark creates a real, private folder there.`,
+    );
+  }
+}
+
+/**
+ * Creates `dir` (and parents) private to the owner; tightens it if it already exists looser.
+ * Throws `UnsafeFolderError` when `dir` is a symlink or not a folder.
+ */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-  // lstat: a symlinked folder is left as it is; chmod would change its target's mode.
+  try {
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    // A dangling symlink (or a file) where the folder belongs: say which, below.
+    if (!isErrno(error, "EEXIST")) throw error;
+  }
+  // lstat: a symlink is refused, never followed (chmod would change its target's mode).
   const stat = lstatSync(dir);
-  if (stat.isDirectory() && (stat.mode & 0o777) !== DIR_MODE) chmodSync(dir, DIR_MODE);
+  if (!stat.isDirectory()) throw new UnsafeFolderError(dir, describeNonFolder(stat));
+  if ((stat.mode & 0o777) !== DIR_MODE) chmodSync(dir, DIR_MODE);
+}
+
+/**
+ * Throws `UnsafeFolderError` when any of `dirs` exists as something other than a real folder
+ * (a symlink above all). Missing folders pass: whoever needs one creates it.
+ */
+export function assertRealDirs(...dirs: string[]): void {
+  for (const dir of dirs) {
+    let stat: Stats;
+    try {
+      stat = lstatSync(dir);
+    } catch (error) {
+      if (isErrno(error, "ENOENT")) continue;
+      throw error;
+    }
+    if (!stat.isDirectory()) throw new UnsafeFolderError(dir, describeNonFolder(stat));
+  }
+}
+
+function describeNonFolder(stat: Stats): string {
+  if (stat.isSymbolicLink()) return "a symlink";
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isFile()) return "a file";
+  return "a special file";
 }
 
 const prepared = new Set<string>();
@@ -83,11 +133,16 @@ export type BoundedRead =
   | { ok: true; bytes: Buffer }
   | { ok: false; reason: "missing" | "not-a-file" | "too-large" | "unreadable"; size?: number; code?: string };
 
+/** An open regular file, or why it could not be opened as one. */
+export type RegularFileOpen =
+  | { ok: true; fd: number; size: number }
+  | { ok: false; reason: "missing" | "not-a-file" | "unreadable"; code?: string };
+
 /**
- * Reads a regular file of at most `maxBytes` without following a symlink and without
- * reading an oversize file whole.
+ * Opens a regular file for reading without following a symlink and without blocking (a FIFO
+ * opened for reading would wait for a writer forever). The caller closes `fd`.
  */
-export function readRegularFile(path: string, maxBytes: number): BoundedRead {
+export function openRegularFile(path: string): RegularFileOpen {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -100,12 +155,29 @@ export function readRegularFile(path: string, maxBytes: number): BoundedRead {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, reason: "not-a-file" };
-    if (stat.size > maxBytes) return { ok: false, reason: "too-large", size: stat.size };
-    const bytes = Buffer.allocUnsafe(stat.size);
+    if (stat.isFile()) return { ok: true, fd, size: stat.size };
+  } catch (error) {
+    closeSync(fd);
+    return { ok: false, reason: "unreadable", code: (error as NodeJS.ErrnoException).code ?? "unknown" };
+  }
+  closeSync(fd);
+  return { ok: false, reason: "not-a-file" };
+}
+
+/**
+ * Reads a regular file of at most `maxBytes` without following a symlink and without
+ * reading an oversize file whole.
+ */
+export function readRegularFile(path: string, maxBytes: number): BoundedRead {
+  const opened = openRegularFile(path);
+  if (!opened.ok) return opened;
+  const { fd, size } = opened;
+  try {
+    if (size > maxBytes) return { ok: false, reason: "too-large", size };
+    const bytes = Buffer.allocUnsafe(size);
     let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, bytes, read, stat.size - read, read);
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read);
       if (n === 0) break;
       read += n;
     }

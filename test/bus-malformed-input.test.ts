@@ -5,15 +5,19 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   type Stats,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { emitEvent } from "../bus/emit.js";
 import { housekeeping } from "../bus/housekeeping.js";
 import type { BusPaths } from "../bus/paths.js";
+import { ackClaimed, claimBatch, listClaimed, listPending } from "../bus/queue.js";
 import type { RejectReason } from "../bus/reject.js";
+import { ensureBusDirs, UnsafeFolderError } from "../bus/secure-fs.js";
 import { ageFile, sparkConfig } from "./helpers/bus-state.js";
 import { runFixture, startFixture, tagged } from "./helpers/fixtures.js";
 import { type Finished, waitFor } from "./helpers/processes.js";
@@ -258,6 +262,26 @@ describe("a bus folder replaced by a symlink to a folder outside the bus", () =>
     symlinkSync(outside, paths.tmp);
     housekeepingOnce(paths);
     expect(readdirSync(outside).sort()).toEqual(["photo.jpg", "thesis.md"]);
+  });
+
+  it("events/delivered: no event is claimed, and an ack never writes through it", () => {
+    const { root, paths } = tempProject();
+    ensureBusDirs(paths);
+    const ctx = { environment: "test", host: "h", pid: 1 };
+    const first = emitEvent(paths, { type: "notification", message: "one" }, ctx);
+    emitEvent(paths, { type: "notification", message: "two" }, ctx);
+    // One event is claimed while delivered/ is still a folder; then it becomes a link.
+    expect(claimBatch(paths, CONSUMER, { maxEvents: 1 }).claimed.map((c) => c.event.id)).toEqual([first.id]);
+    const outside = elsewhere(root, [], 0);
+    rmSync(paths.delivered, { recursive: true });
+    symlinkSync(outside, paths.delivered);
+    expect(() => ackClaimed(paths, CONSUMER, [`${first.id}.json`])).toThrow(/symlink/);
+    expect(() => claimBatch(paths, CONSUMER)).toThrow(/refuses .*delivered: it is a symlink/);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(listClaimed(paths, CONSUMER)).toEqual([`${first.id}.json`]);
+    expect(listPending(paths)).toHaveLength(1);
+    // And nothing that sets up the bus accepts it either.
+    expect(() => ensureBusDirs(paths, true)).toThrow(UnsafeFolderError);
   });
 
   it("events/delivered: retention never deletes the files it points at", () => {

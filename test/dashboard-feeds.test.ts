@@ -1,4 +1,15 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  renameSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { emitEvent } from "../bus/emit.js";
@@ -124,6 +135,44 @@ describe("the log tail", () => {
     expect(tail).toHaveLength(50);
     expect(tail.at(-1)).toBe("line 19999");
     expect(tail.every((l) => /^line \d+$/.test(l))).toBe(true);
+  });
+
+  it("never blocks on a FIFO where a log should be: it says why there is nothing to show", () => {
+    const { root } = tempProject();
+    const file = join(root, "dev.log");
+    execFileSync("mkfifo", [file]);
+    // A plain open would wait for a writer forever, freezing the dashboard. The test holds the
+    // FIFO open read-write (Linux: no wait) so that a regression fails here instead of hanging.
+    const held = openSync(file, constants.O_RDWR);
+    try {
+      expect(readLogTail(file)).toEqual([expect.stringMatching(/not a regular file.*FIFO/)]);
+    } finally {
+      closeSync(held);
+    }
+  });
+
+  it("never follows a symlink out of the logs folder", () => {
+    const { root } = tempProject();
+    writeFileSync(join(root, "secrets.txt"), "API_KEY=sk-live-1234\n");
+    symlinkSync(join(root, "secrets.txt"), join(root, "dev.log"));
+    const tail = readLogTail(join(root, "dev.log"));
+    expect(tail).toEqual([expect.stringMatching(/not a regular file.*symlink/)]);
+    expect(tail.join("\n")).not.toContain("sk-live");
+  });
+
+  it("reads only the end of a huge log", () => {
+    const { root } = tempProject();
+    const file = join(root, "huge.log");
+    // 2 GiB on paper (sparse), one real line at the end.
+    writeFileSync(file, "");
+    truncateSync(file, 2 * 1024 ** 3);
+    appendFileSync(file, "\nthe last line\n");
+    expect(readLogTail(file, 4096, 50).at(-1)).toBe("the last line");
+  });
+
+  it("says so when the log is gone", () => {
+    const { root } = tempProject();
+    expect(readLogTail(join(root, "gone.log"))).toEqual([expect.stringMatching(/gone/)]);
   });
 });
 

@@ -46,7 +46,14 @@ export class SparkSession {
       ui.status(undefined);
       return undefined;
     }
-    ensureBusDirs(paths);
+    try {
+      ensureBusDirs(paths);
+    } catch (error) {
+      // A bus folder that is a symlink, say: Spark stays off rather than write through it.
+      ui.status(`⚠ Spark is off: ${(error as Error).message.split("\n")[0]}`);
+      ui.notify(`Spark is off: ${(error as Error).message}`, "warning");
+      return undefined;
+    }
     const agentId = newAgentId(role);
     const report = (error: unknown) => ui.notify(`Spark: ${(error as Error)?.message ?? String(error)}`, "warning");
     const context: SparkContext = {
