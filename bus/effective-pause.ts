@@ -4,7 +4,15 @@ import type { AgentPresence } from "./presence.js";
 /** Whether a consumer must hold events now, and why. */
 export type HoldState =
   | { held: false }
-  | { held: true; cause: "manual"; by: string; reason: string; since: string }
+  | {
+      held: true;
+      cause: "manual";
+      by: string;
+      reason: string;
+      since: string;
+      /** What ends it besides `resume` (a git rebase), in words. */
+      until?: string;
+    }
   | { held: true; cause: "unreadable-pause"; problem: string }
   | { held: true; cause: "human-working"; agents: string[] }
   /** The consumer itself cannot deliver (for example: no model configured). */
@@ -20,7 +28,9 @@ export type HoldState =
 export function evaluateHold(pause: PauseState, liveAgents: readonly AgentPresence[]): HoldState {
   if (pause.kind === "unreadable") return { held: true, cause: "unreadable-pause", problem: pause.problem };
   if (pause.kind === "paused" && !pause.stale) {
-    return { held: true, cause: "manual", by: pause.pause.by, reason: pause.pause.reason, since: pause.pause.since };
+    const { by, reason, since } = pause.pause;
+    const until = pause.waitsFor ? "until the git rebase finishes or is aborted" : undefined;
+    return { held: true, cause: "manual", by, reason, since, ...(until ? { until } : {}) };
   }
   const working = liveAgents.filter((a) => a.role === "human" && a.status === "working").map((a) => a.id);
   if (working.length > 0) return { held: true, cause: "human-working", agents: working };
@@ -32,7 +42,7 @@ export function describeHold(hold: HoldState): string {
   if (!hold.held) return "not paused";
   switch (hold.cause) {
     case "manual":
-      return `paused by ${hold.by}${hold.reason ? `: ${hold.reason}` : ""}`;
+      return `paused by ${hold.by}${hold.reason ? `: ${hold.reason}` : ""}${hold.until ? `, ${hold.until}` : ""}`;
     case "unreadable-pause":
       return `the pause file is unreadable (${hold.problem}); run \`manifest spark resume\` to clear it`;
     case "human-working":

@@ -1,5 +1,6 @@
 import { lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { expiryClockStart } from "./hold-note.js";
 import type { BusPaths } from "./paths.js";
 import { entryTime, listPending, readEntries } from "./queue.js";
 import { REASON_SUFFIX } from "./reject.js";
@@ -13,13 +14,14 @@ export const TMP_SWEEP_AGE_MS = 10 * MINUTE;
 
 /**
  * Moves pending events older than `maxAgeMs` to `expired/` (kept, never dropped) and returns
- * their names so the caller can report them.
+ * their names so the caller can report them. An event written before `heldUntil` waited
+ * through a hold (see hold-note.ts): its age counts from then.
  */
-export function expirePending(paths: BusPaths, maxAgeMs: number, now = Date.now()): string[] {
+export function expirePending(paths: BusPaths, maxAgeMs: number, now = Date.now(), heldUntil?: number): string[] {
   const expired: string[] = [];
   for (const name of listPending(paths)) {
     const time = entryTime(paths.events, name);
-    if (time === undefined || now - time <= maxAgeMs) continue;
+    if (time === undefined || now - expiryClockStart(time, heldUntil) <= maxAgeMs) continue;
     try {
       ensurePrivateDir(paths.expired);
       renameSync(join(paths.events, name), join(paths.expired, name));

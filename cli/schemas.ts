@@ -14,6 +14,8 @@ const pauseJson = z.union([
     since: z.string(),
     ageMs: z.number(),
     stale: z.boolean(),
+    /** Set when the pause lasts as long as a git rebase (inProgress: its state still exists). */
+    waitsFor: z.optional(z.object({ kind: z.literal("git-rebase"), inProgress: z.boolean() })),
   }),
   z.object({ state: z.literal("unreadable"), problem: z.string() }),
 ]);
@@ -49,6 +51,8 @@ export const statusSchema = z.object({
   agents: z.array(agentJson),
   sidecar: z.object({ alive: z.boolean(), id: z.nullable(z.string()), pid: z.nullable(z.number()) }),
   approvals: approvalsStatusJson,
+  /** What status cleaned before it looked: dead claims put back, dead presence files, an ended rebase pause. */
+  cleaned: z.object({ released: z.number(), removedAgents: z.number(), endedRebasePause: z.boolean() }),
 });
 
 export const pauseResultSchema = z.object({

@@ -1,14 +1,34 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { describeHold, evaluateHold } from "../bus/effective-pause.js";
 import { housekeeping } from "../bus/housekeeping.js";
 import type { BusPaths } from "../bus/paths.js";
-import { clearPause, evaluatePause, pauseHolds, readPause, writePause } from "../bus/pause.js";
+import {
+  clearPause,
+  evaluatePause,
+  PAUSE_MAX_BYTES,
+  pauseHolds,
+  type RebaseProbe,
+  readPause,
+  writePause,
+} from "../bus/pause.js";
 import { ensureBusDirs } from "../bus/secure-fs.js";
 import { sparkConfig } from "./helpers/bus-state.js";
+import { CLEAN_ENV, CLI } from "./helpers/cli.js";
 import { killFixture, startFixture } from "./helpers/fixtures.js";
-import { waitFor } from "./helpers/processes.js";
+import { finished, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -115,7 +135,7 @@ describe("an unreadable pause file", () => {
     const paths = project();
     mkdirSync(paths.pause);
     const state = readPause(paths, STALE_MS);
-    expect(state).toMatchObject({ kind: "unreadable", problem: expect.stringMatching(/cannot read it \(EISDIR\)/) });
+    expect(state).toMatchObject({ kind: "unreadable", problem: expect.stringMatching(/not a regular file/) });
     expect(pauseHolds(state)).toBe(true);
   });
 
@@ -132,6 +152,140 @@ describe("an unreadable pause file", () => {
     writeFileSync(paths.pause, "{oops");
     expect(housekeeping(paths, sparkConfig(), { startup: true }).clearedStalePause).toBeUndefined();
     expect(readFileSync(paths.pause, "utf8")).toBe("{oops");
+  });
+});
+
+describe("a pause file that is not a plain small file (read like an event)", () => {
+  it("a FIFO never blocks `spark status`: it reads at once as unreadable, which holds", async () => {
+    const paths = project();
+    execFileSync("mkfifo", [paths.pause]);
+    // A blocking open would hang status (and every Pi session's main thread) until a writer
+    // came: the child is killed after a bound, so a hang fails the test instead of stalling it.
+    const child = spawn(process.execPath, [CLI, "spark", "status", "--json"], {
+      cwd: paths.root,
+      env: { ...process.env, ...CLEAN_ENV },
+      timeout: 20_000,
+      killSignal: "SIGKILL",
+    });
+    const result = await finished(child);
+    expect(result.signal).toBeNull();
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      pause: { state: "unreadable", problem: expect.stringMatching(/not a regular file/) },
+      held: true,
+    });
+  });
+
+  it("a symlink is never followed, even to a valid pause elsewhere", () => {
+    const paths = project();
+    const elsewhere = join(paths.root, "someone-elses-pause.json");
+    writeFileSync(elsewhere, JSON.stringify({ by: "mallory", since: new Date().toISOString(), reason: "" }));
+    symlinkSync(elsewhere, paths.pause);
+    const state = readPause(paths, STALE_MS);
+    expect(state).toMatchObject({ kind: "unreadable", problem: expect.stringMatching(/symlink/) });
+    // resume removes the link, never what it points at.
+    expect(clearPause(paths)).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true);
+    expect(readPause(paths, STALE_MS)).toEqual({ kind: "none" });
+  });
+
+  it("a huge file is not read whole: it is unreadable by its size alone", () => {
+    const paths = project();
+    // Sparse: 64 MiB on paper, nothing on disk; a whole read would allocate all of it.
+    const fd = openSync(paths.pause, "w");
+    ftruncateSync(fd, 64 * 1024 * 1024);
+    closeSync(fd);
+    const state = readPause(paths, STALE_MS);
+    expect(state).toEqual({
+      kind: "unreadable",
+      problem: `${64 * 1024 * 1024} bytes, over the ${PAUSE_MAX_BYTES}-byte limit`,
+    });
+    expect(pauseHolds(state)).toBe(true);
+  });
+});
+
+describe("a rebase pause (set by the git hooks)", () => {
+  const rebasePause = (sinceMsAgo: number, paths: string[], pid?: number) =>
+    JSON.stringify({
+      by: "git-hook:rebase",
+      since: new Date(Date.now() - sinceMsAgo).toISOString(),
+      reason: "git rebase in progress",
+      waitsFor: { kind: "git-rebase", paths, ...(pid ? { pid, host: "here" } : {}) },
+    });
+  const state = ["/repo/.git/rebase-merge", "/repo/.git/rebase-apply"];
+  const probe = (existing: string[], livePids: number[] = []): RebaseProbe => ({
+    exists: (p) => existing.includes(p),
+    pidAlive: (pid) => livePids.includes(pid),
+    thisHost: "here",
+  });
+
+  it("holds past the stale threshold while git's rebase state exists", () => {
+    const result = evaluatePause(
+      rebasePause(3 * 60 * MINUTE, state),
+      Date.now(),
+      STALE_MS,
+      probe([state[0] as string]),
+    );
+    expect(result).toMatchObject({ kind: "paused", stale: false, waitsFor: { kind: "git-rebase", inProgress: true } });
+    const hold = evaluateHold(result, []);
+    expect(pauseHolds(result)).toBe(true);
+    expect(describeHold(hold)).toBe(
+      "paused by git-hook:rebase: git rebase in progress, until the git rebase finishes or is aborted",
+    );
+  });
+
+  it("is over as soon as the state is gone (the rebase finished, or was aborted: no hook runs then)", () => {
+    const result = evaluatePause(rebasePause(1000, state, 4242), Date.now(), STALE_MS, probe([]));
+    expect(result).toMatchObject({ kind: "paused", stale: true, waitsFor: { inProgress: false } });
+    expect(pauseHolds(result)).toBe(false);
+  });
+
+  it("holds between pre-rebase and git creating its state folder: the rebasing git process lives", () => {
+    const result = evaluatePause(rebasePause(1000, state, 4242), Date.now(), STALE_MS, probe([], [4242]));
+    expect(result).toMatchObject({ stale: false, waitsFor: { inProgress: true } });
+  });
+
+  it("from another host (whose pids mean nothing here) holds for a grace period until the state shows", () => {
+    const fresh = evaluatePause(rebasePause(1000, state, 4242), Date.now(), STALE_MS, {
+      ...probe([]),
+      thisHost: "other",
+    });
+    expect(fresh).toMatchObject({ stale: false });
+    const old = evaluatePause(rebasePause(5 * MINUTE, state, 4242), Date.now(), STALE_MS, {
+      ...probe([]),
+      thisHost: "other",
+    });
+    expect(old).toMatchObject({ stale: true });
+  });
+
+  it("probes only git's own rebase folders, by absolute path: other paths make it a plain pause", () => {
+    const probed: string[] = [];
+    const result = evaluatePause(
+      rebasePause(5 * MINUTE, ["/home/me/.ssh/id_rsa", "relative/rebase-merge"]),
+      Date.now(),
+      STALE_MS,
+      {
+        ...probe([]),
+        exists: (p) => {
+          probed.push(p);
+          return true;
+        },
+      },
+    );
+    expect(probed).toEqual([]);
+    expect(result).toMatchObject({ kind: "paused", stale: false });
+    expect(result).not.toHaveProperty("waitsFor");
+  });
+
+  it("is cleared by any housekeeping once the rebase is over, not only at start-up", () => {
+    const paths = project();
+    writePause(paths, {
+      by: "git-hook:rebase",
+      reason: "git rebase in progress",
+      now: Date.now() - 2 * MINUTE,
+      rebase: { paths: [join(paths.root, ".git/rebase-merge")], gitPid: undefined },
+    });
+    expect(housekeeping(paths, sparkConfig()).clearedStalePause).toMatchObject({ pause: { by: "git-hook:rebase" } });
+    expect(existsSync(paths.pause)).toBe(false);
   });
 });
 

@@ -73,13 +73,34 @@ describe("manifest hooks: the rebase pause", () => {
     expect(await pauseState(root)).toEqual({ state: "none" });
   });
 
-  it("after an aborted rebase (git runs no hook) the next checkout lifts the pause", async () => {
+  it("ends the pause when a rebase is aborted, though git runs no hook then: the state is gone", async () => {
     const root = await sparkRepo();
     await divergedBranches(root, true);
     expect((await git(root, ["rebase", "main"])).code).not.toBe(0);
     await gitOk(root, ["rebase", "--abort"]);
-    expect(await pauseState(root)).toMatchObject({ state: "paused", by: PAUSE_BY });
-    await gitOk(root, ["checkout", "-q", "main"]);
+    const status = await manifest(["spark", "status", "--json"], root, GIT_ENV);
+    const json = statusSchema.parse(status.json());
+    expect(json).toMatchObject({ pause: { state: "none" }, held: false, cleaned: { endedRebasePause: true } });
+    expect(existsSync(join(root, ".spark/pause"))).toBe(false);
+    expect((await manifest(["spark", "status"], root, GIT_ENV)).stdout).toMatch(/Pause\s+none/);
+  });
+
+  it("holds for as long as the rebase is stopped, past the stale threshold, and says what it waits for", async () => {
+    // A threshold of 0: any plain pause would be stale at once.
+    const root = await sparkRepo({ "config/spark.ts": "export default { pause: { staleThresholdMinutes: 0 } };\n" });
+    await divergedBranches(root, true);
+    expect((await git(root, ["rebase", "main"])).code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    const json = statusSchema.parse((await manifest(["spark", "status", "--json"], root, GIT_ENV)).json());
+    expect(json).toMatchObject({
+      pause: { state: "paused", by: PAUSE_BY, stale: false, waitsFor: { kind: "git-rebase", inProgress: true } },
+      held: true,
+    });
+    const text = (await manifest(["spark", "status"], root, GIT_ENV)).stdout;
+    expect(text).toMatch(/Holding\s+paused by git-hook:rebase: .*until the git rebase finishes or is aborted/);
+    writeFileSync(join(root, "app.txt"), "merged\n");
+    await gitOk(root, ["add", "app.txt"]);
+    await gitOk(root, ["rebase", "--continue"]);
     expect(await pauseState(root)).toEqual({ state: "none" });
   });
 

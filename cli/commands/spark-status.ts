@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import type { ApprovalView } from "../../bus/approval-rules.js";
 import { describeHold } from "../../bus/effective-pause.js";
 import { ago } from "../../bus/format/ago.js";
+import { cleanDeadEntries, type DeadEntriesReport } from "../../bus/housekeeping.js";
 import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
 import { approvalLines } from "../_approval.js";
 import { jsonArg } from "../_args.js";
@@ -21,15 +22,23 @@ export const statusCommand = defineCommand({
     const out = createOutput(Boolean(args.json));
     const { root, paths, config } = projectConfig();
     const now = Date.now();
+    // Whoever finds dead entries cleans them (bus-protocol.md): status shows the bus as it is
+    // once they are gone. A bus this user may not write to is shown as it is.
+    let cleaned: DeadEntriesReport = { released: 0, removedAgents: [], clearedPause: undefined };
+    try {
+      cleaned = cleanDeadEntries(paths, config);
+    } catch (error) {
+      out.note(`Could not clean dead entries: ${(error as Error).message}`);
+    }
     const snapshot = busSnapshot(paths, config);
-    out.document(statusJson(root, snapshot));
-    if (!out.json) printStatus(out, snapshot, now);
+    out.document(statusJson(root, snapshot, cleaned));
+    if (!out.json) printStatus(out, snapshot, now, cleaned);
     return 0;
   },
 });
 
 /** The `--json` document (see `statusSchema`). */
-export function statusJson(root: string, s: BusSnapshot): StatusJson {
+export function statusJson(root: string, s: BusSnapshot, cleaned?: DeadEntriesReport): StatusJson {
   return {
     ok: true,
     root,
@@ -49,6 +58,9 @@ export function statusJson(root: string, s: BusSnapshot): StatusJson {
               since: s.pause.pause.since,
               ageMs: s.pause.ageMs,
               stale: s.pause.stale,
+              ...(s.pause.waitsFor
+                ? { waitsFor: { kind: s.pause.waitsFor.kind, inProgress: s.pause.waitsFor.inProgress } }
+                : {}),
             },
     held: s.hold.held,
     holdReason: s.hold.held ? describeHold(s.hold) : null,
@@ -72,6 +84,11 @@ export function statusJson(root: string, s: BusSnapshot): StatusJson {
         .slice(0, RECENT_APPROVALS)
         .map(approvalJson),
     },
+    cleaned: {
+      released: cleaned?.released ?? 0,
+      removedAgents: cleaned?.removedAgents.length ?? 0,
+      endedRebasePause: cleaned?.clearedPause !== undefined,
+    },
   };
 }
 
@@ -94,9 +111,10 @@ function approvalJson(v: ApprovalView): ApprovalJson {
   };
 }
 
-function printStatus(out: Output, s: BusSnapshot, now: number): void {
+function printStatus(out: Output, s: BusSnapshot, now: number, cleaned: DeadEntriesReport): void {
   const { bold, dim, green, yellow, red } = out.style;
   const label = (text: string) => bold(text.padEnd(8));
+  for (const line of cleanedLines(cleaned)) out.line(dim(line));
   out.line(
     `${label("Spark")}${s.enabled ? green("enabled") : red("disabled")} · ${s.environment} · behaviour ${s.behavior} · tools ${s.tools}`,
   );
@@ -105,7 +123,12 @@ function printStatus(out: Output, s: BusSnapshot, now: number): void {
     out.line(`${label("Pause")}${red(`unreadable (${s.pause.problem}): counts as paused`)}`);
   else {
     const p = s.pause.pause;
-    const stale = s.pause.stale ? red(" (stale: no longer holds events; the sidecar clears it)") : "";
+    const wait = s.pause.waitsFor;
+    const stale = !s.pause.stale
+      ? ""
+      : wait
+        ? red(" (the rebase is over: no longer holds events)")
+        : red(" (stale: no longer holds events; the sidecar clears it)");
     out.line(
       `${label("Pause")}${yellow(`paused by ${p.by}`)}${p.reason ? `: ${p.reason}` : ""}, ${ago(s.pause.ageMs)}${stale}`,
     );
@@ -135,4 +158,14 @@ function printStatus(out: Output, s: BusSnapshot, now: number): void {
   for (const [i, line] of waiting.entries()) out.line(`${i === 0 ? label("Waiting") : " ".repeat(8)}${yellow(line)}`);
   if (waiting.length > 0)
     out.line(dim("        `manifest spark approve <id>` lets a call run; `deny <id> --reason …` refuses it."));
+}
+
+/** What status cleaned before it looked, in words (nothing when it found nothing dead). */
+function cleanedLines(c: DeadEntriesReport): string[] {
+  const lines: string[] = [];
+  if (c.removedAgents.length > 0)
+    lines.push(`Removed ${c.removedAgents.length} presence file(s) of agents that are gone.`);
+  if (c.released > 0) lines.push(`Put back ${c.released} event(s) claimed by an agent that is gone.`);
+  if (c.clearedPause) lines.push("Ended the rebase pause: the rebase is over (finished or aborted).");
+  return lines;
 }

@@ -71,12 +71,17 @@ export async function requireHooks(root: string): Promise<GitHookLocation> {
   );
 }
 
-/** True while a rebase is stopped or running: its state folder exists in the git dir. */
-export async function rebaseInProgress(root: string): Promise<boolean> {
+/** The absolute paths of the folders git keeps while a rebase runs or is stopped (none outside a repo). */
+export async function rebaseStatePaths(root: string): Promise<string[]> {
   const result = await git(root, ["rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"]);
-  if (!result.ok) return false;
+  if (!result.ok) return [];
   return result.stdout
     .split("\n")
     .filter((line) => line !== "")
-    .some((path) => existsSync(resolve(root, path)));
+    .map((path) => resolve(root, path));
+}
+
+/** True while a rebase is stopped or running: its state folder exists in the git dir. */
+export async function rebaseInProgress(root: string): Promise<boolean> {
+  return (await rebaseStatePaths(root)).some((path) => existsSync(path));
 }

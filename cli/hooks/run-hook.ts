@@ -6,7 +6,7 @@ import { busPaths } from "../../bus/paths.js";
 import { clearPause, readPause, writePause } from "../../bus/pause.js";
 import { ensureBusDirs } from "../../bus/secure-fs.js";
 import { EXIT } from "../_errors.js";
-import { rebaseInProgress } from "./git.js";
+import { rebaseInProgress, rebaseStatePaths } from "./git.js";
 import {
   checkArgv,
   gitCommandOf,
@@ -47,18 +47,21 @@ export async function runHook(run: HookRun): Promise<number> {
     const code = await runChecks(run);
     if (code !== EXIT.ok) return code;
   }
-  if (PAUSE_HOOKS.includes(run.hook)) pauseForRebase(run);
+  if (PAUSE_HOOKS.includes(run.hook)) await pauseForRebase(run);
   return EXIT.ok;
 }
 
-function pauseForRebase(run: HookRun): void {
+async function pauseForRebase(run: HookRun): Promise<void> {
   const paths = busPaths(run.root);
   const state = readPause(paths, Number.POSITIVE_INFINITY);
   // Someone's own pause (or an unreadable one, which holds anyway) stays as it is: replacing it
   // would let the end of the rebase lift a pause the hook never set.
   if (state.kind === "unreadable" || (state.kind === "paused" && state.pause.by !== HOOK_PAUSE_BY)) return;
   ensureBusDirs(paths);
-  writePause(paths, { by: HOOK_PAUSE_BY, reason: rebasePauseReason(run.gitPid) });
+  // The pause lasts while the rebase's git process or its state folder is there, however long
+  // that is, and ends with them: an aborted rebase runs no hook, so readers look themselves.
+  const rebase = { paths: await rebaseStatePaths(run.root), gitPid: run.gitPid };
+  writePause(paths, { by: HOOK_PAUSE_BY, reason: rebasePauseReason(run.gitPid), rebase });
   run.say("⏸ Spark paused while git rebases (it resumes when the rebase is over).");
 }
 

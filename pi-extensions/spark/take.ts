@@ -3,6 +3,7 @@ import { typeFromFileName } from "../../bus/event-name.js";
 import { isAgentNotice, type SparkEvent } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
 import { groupEvents } from "../../bus/group.js";
+import { cleanDeadEntries } from "../../bus/housekeeping.js";
 import { ackClaimed, type ClaimedEvent, claimBatch, listPending, releaseClaimed } from "../../bus/queue.js";
 import { DELIVERED_ENTRY, type SparkContext } from "./context.js";
 import type { Delivery } from "./delivery.js";
@@ -46,8 +47,17 @@ export async function injectClaimed(
   return landed;
 }
 
-/** `/spark take`: claims the pending work now and injects it; returns how many events. */
+/**
+ * `/spark take`: claims the pending work now and injects it; returns how many events. Claims
+ * of dead agents are put back first (and their presence files removed), so what they held is
+ * taken too.
+ */
 export function takeNow(s: SparkContext, delivery: Delivery): number {
+  try {
+    cleanDeadEntries(s.paths, s.config);
+  } catch (error) {
+    s.report(error);
+  }
   const { claimed } = claimBatch(s.paths, s.agentId, { maxEvents: s.config.batch.maxEvents, names: pendingWork(s) });
   if (claimed.length === 0) return 0;
   void injectClaimed(s, delivery, claimed).catch((error: unknown) => s.report(error));
