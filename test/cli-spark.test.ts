@@ -1,6 +1,13 @@
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { emitEvent } from "../bus/emit.js";
+import { newPresence, writePresence } from "../bus/presence.js";
+import { claimBatch } from "../bus/queue.js";
 import { emitResultSchema, errorSchema, pauseResultSchema, resumeResultSchema, statusSchema } from "../cli/schemas.js";
 import { manifest } from "./helpers/cli.js";
+import { deadPid } from "./helpers/fixtures.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -57,6 +64,27 @@ describe("manifest spark pause / resume / status", () => {
     );
     expect(status).toMatchObject({ environment: "staging", behavior: "investigate", tools: "read-only" });
     expect(status.events.pending).toBe(1);
+  });
+
+  it("removes dead agents' presence files and puts back what they claimed, as the sidecar does", async () => {
+    const { root, paths } = tempProject();
+    const ctx = { environment: "development", host: hostname(), pid: process.pid };
+    const event = emitEvent(paths, { type: "server-error", error: { message: "boom" } }, ctx);
+    // An agent SIGKILLed between claim and ack: its presence file and its claim stay behind.
+    const dead = { ...newPresence({ id: "human-dead", role: "human", cwd: root }), pid: await deadPid() };
+    writePresence(paths, dead);
+    expect(claimBatch(paths, dead.id).claimed).toHaveLength(1);
+
+    const status = statusSchema.parse((await manifest(["spark", "status", "--json"], root)).json());
+    expect(status.cleaned).toEqual({ released: 1, removedAgents: 1, endedRebasePause: false });
+    expect(status.events).toMatchObject({ pending: 1, claimed: 0 });
+    expect(status.agents).toEqual([]);
+    expect(existsSync(join(paths.agents, "human-dead.json"))).toBe(false);
+    expect(existsSync(join(paths.events, `${event.id}.json`))).toBe(true);
+
+    writePresence(paths, { ...dead, id: "human-dead-2" });
+    const text = (await manifest(["spark", "status"], root)).stdout;
+    expect(text).toContain("Removed 1 presence file(s) of agents that are gone.");
   });
 
   it("names the bad config field and exits 3", async () => {

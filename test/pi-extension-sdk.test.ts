@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { emitEvent } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
 import { clearPause, writePause } from "../bus/pause.js";
-import { readAgents } from "../bus/presence.js";
+import { newPresence, readAgents, writePresence } from "../bus/presence.js";
+import { claimBatch } from "../bus/queue.js";
+import { deadPid } from "./helpers/fixtures.js";
 import { type PiHarness, sparkMessages, startPi } from "./helpers/pi-sdk.js";
 import { waitFor } from "./helpers/processes.js";
 import { tempProject } from "./helpers/temp-project.js";
@@ -195,6 +197,24 @@ describe("the status line", () => {
     );
     await waitFor(() => human.ui.currentStatus()?.includes("Spark caught"), "the caught status");
     expect(human.ui.currentStatus()).toBe("⚡ Spark caught a 500 in create-user now");
+  });
+});
+
+describe("/spark take and dead agents", () => {
+  it("puts back what a dead agent claimed, removes its presence file, and takes the events", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": FAST });
+    const event = serverError(paths);
+    const dead = { ...newPresence({ id: "sidecar-dead", role: "sidecar", cwd: root }), pid: await deadPid() };
+    writePresence(paths, dead);
+    expect(claimBatch(paths, dead.id).claimed).toHaveLength(1);
+    const human = await pi(root, "human", { steps: [fauxAssistantMessage("On it.")] });
+    await human.session.prompt("/spark take");
+    expect(human.ui.notifications.map((n) => n.text)).toContain("Took 1 event into this session.");
+    await waitFor(
+      () => jsonFiles(paths.delivered).includes(`${event.id}.json`),
+      "the dead agent's event taken and acked",
+    );
+    expect(existsSync(join(paths.agents, "sidecar-dead.json"))).toBe(false);
   });
 });
 

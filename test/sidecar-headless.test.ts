@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { emitEvent } from "../bus/emit.js";
 import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
 import { type ChatRequest, lastUserText, startMockModel } from "./fakes/mock-openai.js";
 import { CLI, manifest } from "./helpers/cli.js";
@@ -48,6 +49,7 @@ function startSidecar(root: string, env: NodeJS.ProcessEnv, args: string[] = [])
   return sidecar;
 }
 
+const writer = { environment: "development", host: "test", pid: process.pid, redactKeys: [] };
 const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")) : []);
 
 describe("manifest sidecar --headless", () => {
@@ -110,6 +112,35 @@ describe("manifest sidecar --headless", () => {
     expect(jsonFiles(paths.events)).toContain(`${emitted}.json`);
     expect((await sidecar.stop()).code).toBe(0);
     expect(jsonFiles(paths.events)).toContain(`${emitted}.json`);
+  });
+
+  it("keeps what it held while watch-only: the restart with a model delivers it, however old, instead of expiring it", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": "export default { debounce: { windowMs: 50 } };\n" });
+    const watching = startSidecar(root, piEnv(piAgentDir(root)));
+    await waitFor(() => watching.lines().find((l) => l.type === "ready"), "the watch-only ready line", 20_000);
+    // An event whose name says it is 20 minutes old, far past events.expireMinutes (5).
+    const old = emitEvent(
+      paths,
+      { type: "server-error", error: { message: "boom" } },
+      { ...writer, now: Date.now() - 20 * 60_000 },
+    );
+    await waitFor(
+      () => watching.lines().some((l) => l.type === "status" && /holding 1 event: watch-only/.test(String(l.text))),
+      "the watch-only hold",
+    );
+    expect((await watching.stop()).code).toBe(0);
+
+    const model = await startMockModel([{ text: "Looked at it." }]);
+    cleanups.push(() => model.close());
+    const working = startSidecar(root, piEnv(piAgentDir(root, model)), ["--model", "mock/mock-model"]);
+    await waitFor(() => jsonFiles(paths.delivered).includes(`${old.id}.json`), "the held event delivered", 30_000);
+    expect(jsonFiles(paths.expired)).toEqual([]);
+    expect(
+      working
+        .lines()
+        .some((l) => l.type === "spark" && /were kept, not expired: they are delivered now/.test(String(l.text))),
+    ).toBe(true);
+    expect(existsSync(join(paths.spark, "held"))).toBe(false);
   });
 
   it("refuses a model Pi does not know, saying how to list them", async () => {

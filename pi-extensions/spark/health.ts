@@ -13,6 +13,11 @@ export function healthReport(report: HousekeepingReport, counts: BusCounts): str
       `- Cleared a stale pause by ${p.by}${p.reason ? ` ("${p.reason}")` : ""}, set ${Math.round(report.clearedStalePause.ageMs / 60_000)} min ago.`,
     );
   }
+  if (report.endedHold && counts.pending > 0) {
+    lines.push(
+      `- Events held since ${report.endedHold.since} (${report.endedHold.cause}: ${report.endedHold.reason}) were kept, not expired: they are delivered now.`,
+    );
+  }
   if (report.expired.length > 0) {
     lines.push(
       `- ${report.expired.length} event${report.expired.length === 1 ? " was" : "s were"} too old to deliver as fresh and moved to \`.spark/events/expired/\` (\`manifest spark events requeue --all-expired\` delivers them).`,

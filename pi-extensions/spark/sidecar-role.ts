@@ -6,6 +6,7 @@ import { typeFromFileName } from "../../bus/event-name.js";
 import { isAgentNotice } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
 import { crashRunIds, groupEvents, reportsCrashOf } from "../../bus/group.js";
+import { noteHold } from "../../bus/hold-note.js";
 import { housekeeping } from "../../bus/housekeeping.js";
 import { countEvents } from "../../bus/maintenance.js";
 import { readPause } from "../../bus/pause.js";
@@ -36,8 +37,10 @@ export interface SidecarRole {
  */
 export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRole {
   const { pi, ctx, paths, config } = s;
+  const canDeliver = () => hasUsableModel(ctx.model, ctx.modelRegistry);
   try {
-    const startup = housekeeping(paths, config, { startup: true });
+    // Watch-only (no model) holds what is pending for the restart that brings a model.
+    const startup = housekeeping(paths, config, { startup: true, watchOnly: !canDeliver() });
     const health = healthReport(startup, countEvents(paths));
     if (health) {
       pi.sendMessage({ customType: MESSAGE_TYPES.health, content: health, display: true });
@@ -55,9 +58,9 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
   const crashRuns = new Set<string>();
   let ticks = 0;
 
+  const watchOnlyNote = holdNoter(s);
   const hold = (): HoldState => {
-    if (!hasUsableModel(ctx.model, ctx.modelRegistry))
-      return { held: true, cause: "watch-only", reason: "no model is configured" };
+    if (!canDeliver()) return { held: true, cause: "watch-only", reason: "no model is configured" };
     const facts = localLivenessFacts(config.presence.ttlMs);
     return evaluateHold(readPause(paths, config.pause.staleThresholdMinutes * 60_000), liveAgents(paths, facts));
   };
@@ -114,6 +117,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     hold,
     deliver,
     onHeld: (pending, h) => {
+      if (h.held && h.cause === "watch-only") watchOnlyNote.touch(h.reason);
       // Join/leave notices wait too, but the count a person cares about is the failures.
       const n = pending.filter((name) => !isAgentNotice(typeFromFileName(name))).length;
       s.status(`⏸ Spark holding ${n} event${n === 1 ? "" : "s"}: ${describeHold(h)}`);
@@ -143,8 +147,35 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     async stop() {
       // A message Pi has not taken yet releases its events back to the bus.
       delivery.cancelAll();
+      watchOnlyNote.flush();
       await Promise.all([consumer.stop(), others.close()]);
     },
+  };
+}
+
+/**
+ * Keeps `.spark/held` current while this sidecar holds events it cannot deliver: written at
+ * most every few seconds while holding, and once more when the sidecar stops.
+ */
+function holdNoter(s: SparkContext): { touch(reason: string): void; flush(): void } {
+  const everyMs = s.config.presence.heartbeatMs;
+  let last = 0;
+  let reason: string | undefined;
+  const write = () => {
+    if (reason === undefined) return;
+    try {
+      noteHold(s.paths, { cause: "watch-only", reason, by: s.agentId });
+      last = Date.now();
+    } catch (error) {
+      s.report(error);
+    }
+  };
+  return {
+    touch(why) {
+      reason = why;
+      if (Date.now() - last >= everyMs) write();
+    },
+    flush: write,
   };
 }
 
