@@ -77,7 +77,8 @@ export { formatBatchPrompt, type PromptOptions } from "./format/prompt.js";
 export { formatEventLine, formatGroupLine } from "./format/status-line.js";
 export { terminalSafe } from "./format/terminal.js";
 export { type EventGroup, fingerprintOf, groupEvents } from "./group.js";
-export { type HousekeepingReport, housekeeping } from "./housekeeping.js";
+export { type HoldNote, readHoldNote } from "./hold-note.js";
+export { cleanDeadEntries, type DeadEntriesReport, type HousekeepingReport, housekeeping } from "./housekeeping.js";
 export { LIMITS } from "./limits.js";
 export {
   HEARTBEAT_INTERVAL_MS,
@@ -146,6 +147,15 @@ export { REASON_SUFFIX, type RejectReason, rejectFile } from "./reject.js";
 export { originalName, type RequeueOptions, type RequeueResult, requeueEntry } from "./requeue.js";
 export { type LogFile, RUN_WINDOW_MS, type RunEvent, type RunFact, readRuns, recentRuns } from "./runs.js";
 export { DIR_MODE, ensureBusDirs, ensurePrivateDir, FILE_MODE, writeFileAtomic } from "./secure-fs.js";
+export {
+  type AcquireResult,
+  acquireSidecarLock,
+  type HeldSidecarLock,
+  lockRefusal,
+  readSidecarLock,
+  type SidecarLockInfo,
+  sidecarLockPath,
+} from "./sidecar-lock.js";
 export { type AgentView, type BusSnapshot, busSnapshot, type HoldSnapshot, holdSnapshot } from "./snapshot.js";
 export { type FolderWatcher, type HintSource, type WatchOptions, watchFolders } from "./watcher.js";
 export { writeEvent } from "./write-event.js";

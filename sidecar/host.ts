@@ -11,6 +11,7 @@ import { ensurePrivateDir, writeFileAtomic } from "../bus/secure-fs.js";
 import { createSparkExtension } from "../pi-extensions/spark/index.js";
 import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, redactHostItem, toConversationItem } from "./conversation.js";
+import { holdSidecarLock, type KeptLock } from "./host-lock.js";
 import { hostUiContext } from "./host-ui.js";
 import { loadPiSdk, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
@@ -77,6 +78,23 @@ export class SidecarSetupError extends Error {
 export async function startSidecarHost(options: SidecarOptions): Promise<SidecarHost> {
   const root = resolve(options.root);
   const loaded = loadConfig(root);
+  // One sidecar per project, taken before anything else: a second one would claim the same
+  // events, edit the same files and continue the same session file.
+  const lock = holdSidecarLock(loaded);
+  try {
+    return await startLockedHost(options, root, loaded, lock);
+  } catch (error) {
+    lock.stop();
+    throw error;
+  }
+}
+
+async function startLockedHost(
+  options: SidecarOptions,
+  root: string,
+  loaded: LoadedConfig,
+  lock: KeptLock,
+): Promise<SidecarHost> {
   const sessionDir = join(loaded.paths.spark, "sessions");
   ensurePrivateDir(sessionDir);
   const pi = await loadPiSdk(options.piSdk);
@@ -156,6 +174,15 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
     : undefined;
   const watchOnly = model ? undefined : watchOnlyInfo(fallback, agentDir);
   let stopped = false;
+  lock.onLost(() => {
+    emit({
+      kind: "notice",
+      level: "error",
+      text: "Another sidecar has taken this project's lock (this one missed its heartbeats): this one stops now.",
+    });
+    // The front end (dashboard or headless) shuts down cleanly on SIGTERM.
+    process.kill(process.pid, "SIGTERM");
+  });
 
   return {
     loaded,
@@ -199,6 +226,8 @@ export async function startSidecarHost(options: SidecarOptions): Promise<Sidecar
       releaseSessionFile(session.sessionFile);
       unsubscribe();
       await replay?.model.close();
+      // Last: until the session has let go of everything, no other sidecar may start.
+      lock.stop();
     },
   };
 }

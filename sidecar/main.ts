@@ -7,6 +7,7 @@ import { consoleToStderr, runHeadless } from "./headless.js";
 import { type SidecarOptions, startSidecarHost } from "./host.js";
 
 export { SidecarSetupError } from "./host.js";
+export { SidecarLockedError } from "./host-lock.js";
 
 export interface RunSidecarOptions extends SidecarOptions {
   headless: boolean;

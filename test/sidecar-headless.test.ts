@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emitEvent } from "../bus/emit.js";
@@ -141,6 +142,28 @@ describe("manifest sidecar --headless", () => {
         .some((l) => l.type === "spark" && /were kept, not expired: they are delivered now/.test(String(l.text))),
     ).toBe(true);
     expect(existsSync(join(paths.spark, "held"))).toBe(false);
+  });
+
+  it("runs once per project: a second one refuses, naming the first and how to stop it; a SIGKILLed one does not block", async () => {
+    const { root } = tempProject();
+    const env = piEnv(piAgentDir(root));
+    const first = startSidecar(root, env);
+    await waitFor(() => first.lines().find((l) => l.type === "ready"), "the first sidecar ready", 20_000);
+    const second = await startSidecar(root, env).done;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      `Another Spark sidecar is already running for this project: pid ${first.child.pid} on this host (${hostname()}), since `,
+    );
+    expect(second.stderr).toContain(`\`kill ${first.child.pid}\``);
+    // The refused one touched nothing: the first still holds its lock and its presence.
+    expect(existsSync(join(root, ".spark/sidecar.lock"))).toBe(true);
+
+    first.child.kill("SIGKILL");
+    await first.done;
+    const third = startSidecar(root, env);
+    await waitFor(() => third.lines().find((l) => l.type === "ready"), "a new sidecar after the SIGKILL", 20_000);
+    expect((await third.stop()).code).toBe(0);
+    expect(existsSync(join(root, ".spark/sidecar.lock"))).toBe(false);
   });
 
   it("refuses a model Pi does not know, saying how to list them", async () => {

@@ -35,13 +35,15 @@ export const sidecarCommand = defineCommand({
         "Run it in a terminal (or `manifest up`), or add --headless.",
       );
     }
-    const { runSidecar, SidecarSetupError } = await import("../../sidecar/main.js");
+    const { runSidecar, SidecarLockedError, SidecarSetupError } = await import("../../sidecar/main.js");
     try {
       const replay = Boolean(args.replay) || process.env.SPARK_REPLAY === "1";
       const model = args.model || undefined;
       return await runSidecar({ root: projectRoot(), model, headless, replay, piSdk: tools.pi.entry });
     } catch (error) {
       if (error instanceof SidecarSetupError) throw new CliError(error.message, "E_MODEL", undefined, EXIT.usage);
+      if (error instanceof SidecarLockedError)
+        throw new CliError(error.message, "E_SIDECAR_RUNNING", undefined, EXIT.failure);
       throw error;
     }
   },
