@@ -50,6 +50,13 @@ export const sparkConfigSchema = z.strictObject({
     maxEvents: z._default(positiveInt(), 100),
     maxMessageBytes: z._default(z.int().check(z.gte(2048)), 16 * 1024),
   }),
+  /** A batch whose run ends in an error before the agent answers goes back to the queue. */
+  delivery: section({
+    /** Failed attempts after which an event is rejected (with the reason) instead. */
+    maxAttempts: z._default(positiveInt(), 3),
+    /** How long a consumer rests after a failed attempt before it hands anything over again. */
+    retryDelayMs: z._default(nonNegative(), 30_000),
+  }),
   retention: section({
     maxFiles: z._default(positiveInt(), 1000),
     maxAgeDays: z._default(nonNegative(), 7),

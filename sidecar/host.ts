@@ -121,6 +121,8 @@ async function startLockedHost(
     notify: (text, level) => emit({ kind: "notice", level, text }),
   });
 
+  // The session, once there is one (the extension is created before it).
+  let current: AgentSession | undefined;
   const wanted = replay ? REPLAY_MODEL : (options.model ?? loaded.config.sidecar.model);
   let fallback: string | undefined;
   const runtime: AgentSessionRuntime = await pi.createAgentSessionRuntime(
@@ -129,7 +131,10 @@ async function startLockedHost(
         cwd,
         agentDir,
         resourceLoaderOptions: {
-          extensionFactories: [createSparkExtension({ role: "sidecar" })],
+          // The host knows when Pi retries a failed run: a delivery waits for the retry.
+          extensionFactories: [
+            createSparkExtension({ role: "sidecar", isRetrying: () => current?.isRetrying ?? false }),
+          ],
           // Spark may also be listed in .pi/settings.json (spark init puts it there for
           // people's sessions): here it runs once, in the sidecar role, from the factory.
           extensionsOverride: withoutListedSpark,
@@ -144,6 +149,7 @@ async function startLockedHost(
   );
 
   let session: AgentSession = runtime.session;
+  current = session;
   let unsubscribe = () => {};
   const bind = async (s: AgentSession) => {
     unsubscribe();
@@ -161,6 +167,7 @@ async function startLockedHost(
     // A replacement session (a /new) gets a new file: private from its first byte too.
     ownSessionFile(s.sessionFile);
     session = s;
+    current = s;
     await bind(s);
   });
   await bind(session);

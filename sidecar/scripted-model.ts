@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 
-/** One scripted model turn: some text, then optionally a tool call. */
+/** One scripted model turn: some text, then optionally a tool call; or an HTTP error (a provider that is down). */
 export interface ScriptedTurn {
   text?: string;
   tool?: { name: string; args: Record<string, unknown> };
+  error?: { status: number; message: string };
 }
 
 /** The parts of Pi's chat-completions request a script may look at. */
@@ -56,6 +57,12 @@ export async function startScriptedModel(next: (request: ChatRequest) => Scripte
     requests.push(request);
     const turn = next(request);
     n++;
+    if (turn.error) {
+      res
+        .writeHead(turn.error.status, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: turn.error.message, type: "server_error" } }));
+      return;
+    }
     const chunk = (delta: unknown, finish: string | null = null) =>
       `data: ${JSON.stringify({ id: `scripted-${n}`, object: "chat.completion.chunk", created: 0, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fauxAssistantMessage, fauxText, fauxToolCall } from "@mariozechner/pi-ai";
 import { afterEach, describe, expect, it } from "vitest";
@@ -215,6 +215,55 @@ describe("/spark take and dead agents", () => {
       "the dead agent's event taken and acked",
     );
     expect(existsSync(join(paths.agents, "sidecar-dead.json"))).toBe(false);
+  });
+});
+
+describe("a run that ends in an error before the agent answers", () => {
+  const failing = () => fauxAssistantMessage([], { stopReason: "error", errorMessage: "Connection error." });
+  const config = (maxAttempts: number) =>
+    `export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 }, delivery: { maxAttempts: ${maxAttempts}, retryDelayMs: 60000 } };\n`;
+  const body = (paths: BusPaths, id: string) =>
+    JSON.parse(readFileSync(join(paths.events, `${id}.json`), "utf8")) as {
+      delivery?: { attempts: number; lastError: string };
+    };
+
+  it("is not a delivery: after Pi's own retries fail, the event goes back to the queue with the attempt noted", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": config(3) });
+    // Pi retries twice (as it does for "Connection error."): three failures in all.
+    const sidecar = await pi(root, "sidecar", {
+      steps: [failing(), failing(), failing()],
+      retry: { maxRetries: 2, baseDelayMs: 50 },
+    });
+    const event = serverError(paths);
+    await waitFor(
+      () => existsSync(join(paths.events, `${event.id}.json`)) && body(paths, event.id).delivery,
+      "the event back with its attempt",
+      20_000,
+    );
+    expect(sidecar.calls()).toBe(3);
+    expect(body(paths, event.id).delivery).toMatchObject({ attempts: 1, lastError: "Connection error." });
+    expect(jsonFiles(paths.delivered)).not.toContain(`${event.id}.json`);
+    expect(sidecar.ui.notifications.map((n) => n.text)).toContainEqual(
+      expect.stringMatching(
+        /Connection error\.\). 1 event went back to the queue \(attempt 1 of 3\): the sidecar tries again in 60s/,
+      ),
+    );
+  });
+
+  it("is delivered once when Pi's retry succeeds: acked, not released for a second hand-over", async () => {
+    const { root, paths } = tempProject({ "config/spark.ts": config(3) });
+    const sidecar = await pi(root, "sidecar", {
+      steps: [failing(), fauxAssistantMessage("Fixed it on the second try.")],
+      retry: { maxRetries: 2, baseDelayMs: 50 },
+    });
+    const event = serverError(paths);
+    await waitFor(
+      () => jsonFiles(paths.delivered).includes(`${event.id}.json`),
+      "the event acked after the retry",
+      20_000,
+    );
+    expect(sidecar.calls()).toBe(2);
+    expect(sparkMessages(sidecar.session)).toHaveLength(1);
   });
 });
 

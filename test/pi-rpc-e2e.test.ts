@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
 import { type ChatRequest, lastUserText, type MockModel, startMockModel } from "./fakes/mock-openai.js";
+import { manifest } from "./helpers/cli.js";
 import { copyHelloApp, createUser, type RunningApp, startHelloApp, waitForFixed } from "./helpers/hello-app.js";
 import { hermeticPiArgs, piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
-import { requireBuild } from "./helpers/repo.js";
+import { DIST, requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
 beforeAll(requireBuild);
@@ -60,5 +61,48 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
       () => readdirSync(paths.delivered).some((n) => n.includes("-server-error-")),
       "the event acked into delivered/",
     );
+  });
+});
+
+describe("the real pi --mode rpc, human role, with no model", () => {
+  it("/spark take hands the events over, the run fails at once, and they go back to the queue with the attempt noted, never acked", async () => {
+    const { root, paths } = tempProject();
+    const { id } = (await manifest(["spark", "emit", "server-error", "--json"], root)).json<{ id: string }>();
+    const args = ["--no-session", "--no-extensions", "--no-skills", "-nc", "-e", join(DIST, "pi-extension.js")];
+    // An agent folder with no models.json: this Pi has no model it can use.
+    const pi: RpcPi = startRpcPi(root, args, piEnv(piAgentDir(root)));
+    cleanups.push(() => pi.stop());
+    await waitFor(() => readdirSync(paths.agents).some((n) => n.startsWith("human-")), "the human's presence", 20_000);
+
+    pi.send({ type: "prompt", message: "/spark take" });
+    await waitFor(
+      () =>
+        readdirSync(paths.claimed).some((d) => readdirSync(join(paths.claimed, d)).length > 0) || pendingHasAttempt(),
+      "the take",
+      20_000,
+    );
+    await waitFor(pendingHasAttempt, "the event back in the queue with its failed attempt", 30_000);
+    expect(readdirSync(paths.delivered)).not.toContain(`${id}.json`);
+    const event = JSON.parse(readFileSync(join(paths.events, `${id}.json`), "utf8")) as {
+      delivery: { attempts: number; lastError: string };
+    };
+    expect(event.delivery).toMatchObject({ attempts: 1, lastError: expect.any(String) });
+    const notices = pi.records.flatMap((r) => (r.method === "notify" ? [String(r.message)] : []));
+    expect(notices).toContainEqual(
+      expect.stringMatching(
+        /run ended in an error before the agent answered .*1 event went back to the queue \(attempt 1 of 3\): `\/spark take` takes them again/,
+      ),
+    );
+
+    function pendingHasAttempt(): boolean {
+      try {
+        return (
+          (JSON.parse(readFileSync(join(paths.events, `${id}.json`), "utf8")) as { delivery?: unknown }).delivery !==
+          undefined
+        );
+      } catch {
+        return false;
+      }
+    }
   });
 });

@@ -166,6 +166,61 @@ describe("manifest sidecar --headless", () => {
     expect(existsSync(join(root, ".spark/sidecar.lock"))).toBe(false);
   });
 
+  it("never acks a batch whose run failed before the agent answered: redelivers it with a note, rejects it at the cap; requeue brings it back", async () => {
+    const { root, paths } = tempProject({
+      "config/spark.ts":
+        "export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 }, delivery: { maxAttempts: 2, retryDelayMs: 0 } };\n",
+    });
+    // The provider is down: every request gets a 503 (the client's own retries too) until it is back.
+    let up = false;
+    const model = await startMockModel();
+    const answer = (text: string) => () =>
+      up ? { text } : { error: { status: 503, message: "upstream connect error: the provider is down" } };
+    model.push(...Array.from({ length: 40 }, () => answer("Handled it.")));
+    cleanups.push(() => model.close());
+    const sidecar = startSidecar(root, piEnv(piAgentDir(root, model)), ["--model", "mock/mock-model"]);
+    await waitFor(() => sidecar.lines().find((l) => l.type === "ready"), "the ready line", 20_000);
+    const { id } = (await manifest(["spark", "emit", "server-error", "--json"], root)).json<{ id: string }>();
+    const name = `${id}.json`;
+    const notices = () =>
+      sidecar
+        .lines()
+        .filter((l) => l.type === "notice")
+        .map((l) => String(l.text));
+
+    // Attempt 1 fails: back to the queue with the attempt noted. Attempt 2 goes out with a note
+    // for the agent, fails too, and the cap rejects the event. Never delivered.
+    await waitFor(() => jsonFiles(paths.rejected).includes(name), "the event rejected at the cap", 60_000);
+    expect(notices().some((t) => /went back to the queue \(attempt 1 of 2\)/.test(t))).toBe(true);
+    await waitFor(() => notices().some((t) => /moved to rejected\/ after 2 failed attempts/.test(t)), "the notice");
+    const sent = model.requests.map((r) => lastUserText(r));
+    expect(sent[0]).not.toContain("handed over before");
+    expect(sent.at(-1)).toContain(
+      "1 event of this batch was handed over before, and the run ended in an error before an answer",
+    );
+    const reason = JSON.parse(readFileSync(join(paths.rejected, `${name}.reason.json`), "utf8")) as { reason: string };
+    expect(reason.reason).toMatch(
+      /^delivery failed 2 times: each run ended in an error before an agent answered \(last: .*503/,
+    );
+    expect(jsonFiles(paths.delivered)).not.toContain(name);
+
+    // The provider is back: requeued from rejected/, the event starts its attempts afresh and is delivered.
+    up = true;
+    expect((await manifest(["spark", "events", "requeue", id], root)).code).toBe(0);
+    await waitFor(() => jsonFiles(paths.delivered).includes(name), "the requeued event delivered", 30_000);
+
+    // A delivered event can be requeued for a second look: the same sidecar sends it again.
+    const before = model.requests.length;
+    const again = await manifest(["spark", "events", "requeue", id, "--json"], root);
+    expect(again.json()).toMatchObject({ ok: true, requeued: [{ id, from: "delivered" }] });
+    await waitFor(
+      () => model.requests.length > before && jsonFiles(paths.delivered).includes(name),
+      "delivered again",
+      30_000,
+    );
+    expect(lastUserText(model.requests.at(-1) as ChatRequest)).toContain(id);
+  });
+
   it("refuses a model Pi does not know, saying how to list them", async () => {
     const { root } = tempProject();
     const sidecar = startSidecar(root, piEnv(piAgentDir(root)), ["--model", "nope/nothing"]);

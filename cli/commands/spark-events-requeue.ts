@@ -8,11 +8,12 @@ import { findEntry } from "../_event-find.js";
 import { createOutput } from "../_output.js";
 import { projectConfig } from "../_project.js";
 
-/** `manifest spark events requeue <id…> | --all-rejected | --all-expired [--force]`. */
+/** `manifest spark events requeue <id…> | --all-rejected | --all-expired [--force]` (ids may be delivered events too). */
 export const eventsRequeueCommand = defineCommand({
   meta: {
     name: "requeue",
-    description: "Put rejected or expired events back in the queue after a fix (same name, same place in line)",
+    description:
+      "Put rejected or expired events back in the queue after a fix, or a delivered one for a second look (same name, same place in line)",
   },
   args: {
     id: { type: "positional", required: false, description: "Event ids, unique prefixes or short ids" },
@@ -37,7 +38,7 @@ export const eventsRequeueCommand = defineCommand({
     // Resolve every id before moving anything: a typo must not leave half the job done.
     const targets = new Map<string, BusEntry>();
     for (const id of ids) {
-      const entry = findEntry(entries, id, ["rejected", "expired"]);
+      const entry = findEntry(entries, id, ["rejected", "expired", "delivered"]);
       targets.set(entry.name, entry);
     }
     for (const entry of entries) {

@@ -11,7 +11,8 @@ import { eventsShowCommand } from "./spark-events-show.js";
 export const eventsCommand = defineCommand({
   meta: {
     name: "events",
-    description: "List and show events; requeue rejected or expired ones after a fix; purge old ones",
+    description:
+      "List and show events; requeue rejected or expired ones after a fix (or a delivered one for a second look); purge old ones",
   },
   args: listArgs,
   subCommands: {

@@ -29,3 +29,15 @@ export function deliveredIds(entries: readonly EntryLike[]): Set<string> {
   }
   return ids;
 }
+
+/**
+ * The key a delivery is remembered by: the event id, plus what makes a new hand-over of the
+ * same event legitimate: a failed attempt recorded in it (`delivery.attempts`: its run ended in
+ * an error before an answer) or a person's requeue (`requeued.at`). A crash's redelivery has
+ * neither, and is recognised. Pure.
+ */
+export function deliveryKey(event: { id: string; requeued?: unknown; delivery?: unknown }): string {
+  const at = (event.requeued as { at?: unknown } | undefined)?.at;
+  const attempts = (event.delivery as { attempts?: unknown } | undefined)?.attempts;
+  return `${event.id}${typeof at === "string" ? `@${at}` : ""}${typeof attempts === "number" ? `#${attempts}` : ""}`;
+}

@@ -14,6 +14,8 @@ import { SparkSession } from "./spark-session.js";
 export interface SparkExtensionOptions {
   /** Fixes the role (SDK hosts); otherwise `--spark-role` or `SPARK_ROLE` decide. */
   role?: SparkRole;
+  /** Whether Pi is about to retry a failed run (an SDK host knows: `session.isRetrying`). */
+  isRetrying?: () => boolean;
 }
 
 /** Builds the extension; the default export is this with the role taken from Pi's flags/env. */
@@ -44,7 +46,7 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
         return;
       }
       sessionKey = key;
-      session = SparkSession.start(pi, ctx, role());
+      session = SparkSession.start(pi, ctx, role(), { isRetrying: options.isRetrying });
     });
 
     pi.on("session_shutdown", async () => {
@@ -69,7 +71,9 @@ export function createSparkExtension(options: SparkExtensionOptions = {}): Exten
       return redacted && { content: redacted.content, details: redacted.details };
     });
 
-    pi.on("agent_end", () => session?.onAgentEnd());
+    pi.on("agent_start", () => session?.onAgentStart());
+
+    pi.on("agent_end", (event) => session?.onAgentEnd(event.messages));
 
     pi.on("message_end", (event) => session?.onMessageEnd(event.message as { role: string }));
 

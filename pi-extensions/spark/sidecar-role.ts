@@ -14,8 +14,9 @@ import { liveAgents, localLivenessFacts } from "../../bus/presence.js";
 import { type FolderWatcher, watchFolders } from "../../bus/watcher.js";
 import { sessionConsumerOptions } from "./consumer-options.js";
 import { DELIVERED_ENTRY, MESSAGE_TYPES, type SparkContext } from "./context.js";
-import { deliveredIds } from "./delivered-ids.js";
+import { deliveredIds, deliveryKey } from "./delivered-ids.js";
 import type { Delivery } from "./delivery.js";
+import { attemptsNote, handleFailedDelivery, withAttemptsNote } from "./failed-delivery.js";
 import { faultPoint } from "./fault.js";
 import { healthReport } from "./health.js";
 import { batchIntro, type Orientation } from "./instructions.js";
@@ -77,22 +78,26 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     // of them, or a note about this sidecar's own previous run, is noise to the agent).
     // A run's report that comes after its crash went out is that same crash: acked, not sent.
     const work = batch.claimed
-      .filter((c) => !delivered.has(c.event.id) && !isAgentNotice(c.event.type))
+      .filter((c) => !delivered.has(deliveryKey(c.event)) && !isAgentNotice(c.event.type))
       .map((c) => c.event)
       .filter((e) => !reportsCrashOf(e, crashRuns));
     if (work.length === 0) return "ack";
     for (const run of crashRunIds(work)) crashRuns.add(run);
     faultPoint("after-claim");
-    const content = formatBatchPrompt(groupEvents(work), {
-      intro: batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s)),
-      held: batch.held,
-      maxBytes: config.batch.maxMessageBytes,
-      deliveredDir: relative(s.root, paths.delivered) || paths.delivered,
-    });
+    const note = attemptsNote(work);
+    const content = withAttemptsNote(
+      formatBatchPrompt(groupEvents(work), {
+        intro: batchIntro(config.environment, s.profile, oriented ? undefined : orientation(s)),
+        held: batch.held,
+        maxBytes: config.batch.maxMessageBytes - Buffer.byteLength(note ?? ""),
+        deliveredDir: relative(s.root, paths.delivered) || paths.delivered,
+      }),
+      note,
+    );
     const ids = work.map((e) => e.id);
     // The ids go into the session when the message does (Pi writes both, or neither): after
     // a crash, a redelivery is recognised by them. The ack waits for the end of the run.
-    const landed = await delivery.send(content, ids, batch.held ?? null, () =>
+    const result = await delivery.send(content, ids, batch.held ?? null, () =>
       // Pi writes the message right after the message_end handlers: the ids entry goes after
       // it, so a file never holds the ids of a message it lacks (a crash between the two is
       // still recognised: the message itself carries its ids).
@@ -100,14 +105,21 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
         // The session may have ended this very tick (its pi is stale then): the message itself
         // carries the ids, so nothing is lost by skipping the entry.
         try {
-          remember(ids);
+          remember(work.map(deliveryKey));
         } catch {
           return;
         }
         faultPoint("after-inject");
       }),
     );
-    if (!landed) return "release";
+    if (result.kind === "not-taken") return "release";
+    if (result.kind === "failed") {
+      // Never acked: back to the queue with the attempt noted (the consumer finds nothing left).
+      // The noted attempt changes their delivery key: they are sent again, not skipped.
+      const names = fresh.filter((c) => !isAgentNotice(c.event.type)).map((c) => c.name);
+      handleFailedDelivery(s, delivery, names, result);
+      return "release";
+    }
     oriented = true;
     return "ack";
   };

@@ -6,7 +6,7 @@ import { terminalSafe } from "../../bus/format/terminal.js";
 import { newAgentId } from "../../bus/presence.js";
 import { ensureBusDirs } from "../../bus/secure-fs.js";
 import type { SparkContext } from "./context.js";
-import { Delivery } from "./delivery.js";
+import { Delivery, type DeliveryOptions } from "./delivery.js";
 import { type HumanRole, startHumanRole } from "./human-role.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import { MUTATING_TOOLS, type SparkRole } from "./role.js";
@@ -27,7 +27,12 @@ export class SparkSession {
    * Starts Spark for a session: presence, an `agent-start` event, and the role. Returns
    * undefined (after saying why) when Spark is off or its config is broken.
    */
-  static start(pi: ExtensionAPI, ctx: ExtensionContext, role: SparkRole): SparkSession | undefined {
+  static start(
+    pi: ExtensionAPI,
+    ctx: ExtensionContext,
+    role: SparkRole,
+    options: DeliveryOptions = {},
+  ): SparkSession | undefined {
     const ui = uiOf(ctx);
     const root = findProjectRoot(ctx.cwd);
     // A person's session outside any project stays quiet (no .spark/ in a home folder); the
@@ -76,7 +81,7 @@ export class SparkSession {
       report,
     );
     emitAgentEvent(context, "agent-start");
-    const delivery = new Delivery(pi, ctx);
+    const delivery = new Delivery(pi, ctx, options);
     // Before the role starts: its first scan may already replace this with a hold.
     if (role === "sidecar") ui.status(`⚡ Spark sidecar (${config.environment}, ${context.profile.behavior})`);
     let impl: { human?: HumanRole; sidecar?: SidecarRole };
@@ -110,13 +115,18 @@ export class SparkSession {
     this.delivery.onMessageEnd(message);
   }
 
+  /** A run began (a retry of a failed one, maybe): a delivery waiting on it waits for its end. */
+  onAgentStart(): void {
+    this.delivery.onAgentStart();
+  }
+
   /**
-   * The agent run ended: idle again. Messages it took are delivered (their events acked),
-   * and a consumer that waited for the agent to be free looks again.
+   * The agent run ended: idle again. Messages it took are delivered (their events acked) if
+   * the agent answered, and a consumer that waited for the agent to be free looks again.
    */
-  onAgentEnd(): void {
+  onAgentEnd(messages: readonly unknown[]): void {
     this.presence.setStatus("idle");
-    this.delivery.onAgentEnd();
+    this.delivery.onAgentEnd(messages);
     // isIdle() turns true only after the agent_end handlers: look on the next turn (unless the
     // session ended meanwhile: its ctx is stale then).
     setImmediate(() => {

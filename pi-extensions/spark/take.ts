@@ -6,7 +6,9 @@ import { groupEvents } from "../../bus/group.js";
 import { cleanDeadEntries } from "../../bus/housekeeping.js";
 import { ackClaimed, type ClaimedEvent, claimBatch, listPending, releaseClaimed } from "../../bus/queue.js";
 import { DELIVERED_ENTRY, type SparkContext } from "./context.js";
+import { deliveryKey } from "./delivered-ids.js";
 import type { Delivery } from "./delivery.js";
+import { attemptsNote, handleFailedDelivery, withAttemptsNote } from "./failed-delivery.js";
 import { batchIntro } from "./instructions.js";
 
 /** Pending names that are work: join/leave notices are the sidecar's news, never taken here. */
@@ -16,7 +18,9 @@ export function pendingWork(s: SparkContext): string[] {
 
 /**
  * Sends claimed events to this session as one message. The ids are recorded in the session
- * when Pi takes the message; the events are acked once its run ends, or put back.
+ * when Pi takes the message; the events are acked once the agent has answered, put back when
+ * the message was not taken, and put back with the failed attempt noted when every run ended in
+ * an error first (no model, a provider that is down). Resolves true when they were delivered.
  */
 export async function injectClaimed(
   s: SparkContext,
@@ -27,24 +31,29 @@ export async function injectClaimed(
   const work: SparkEvent[] = claimed.map((c) => c.event);
   const names = claimed.map((c) => c.name);
   const ids = work.map((e) => e.id);
-  const content = formatBatchPrompt(groupEvents(work), {
-    intro: batchIntro(s.config.environment, s.profile),
-    held,
-    maxBytes: s.config.batch.maxMessageBytes,
-    deliveredDir: relative(s.root, s.paths.delivered) || s.paths.delivered,
-  });
-  const landed = await delivery.send(content, ids, held ?? null, () =>
+  const note = attemptsNote(work);
+  const content = withAttemptsNote(
+    formatBatchPrompt(groupEvents(work), {
+      intro: batchIntro(s.config.environment, s.profile),
+      held,
+      maxBytes: s.config.batch.maxMessageBytes - Buffer.byteLength(note ?? ""),
+      deliveredDir: relative(s.root, s.paths.delivered) || s.paths.delivered,
+    }),
+    note,
+  );
+  const result = await delivery.send(content, ids, held ?? null, () =>
     setImmediate(() => {
       // The session may have ended this very tick (its pi is stale then): the message itself
       // carries the ids, so nothing is lost by skipping the entry.
       try {
-        s.pi.appendEntry(DELIVERED_ENTRY, { ids });
+        s.pi.appendEntry(DELIVERED_ENTRY, { ids: work.map(deliveryKey) });
       } catch {}
     }),
   );
-  if (landed) ackClaimed(s.paths, s.agentId, names);
+  if (result.kind === "delivered") ackClaimed(s.paths, s.agentId, names);
+  else if (result.kind === "failed") handleFailedDelivery(s, delivery, names, result);
   else releaseClaimed(s.paths, s.agentId, names);
-  return landed;
+  return result.kind === "delivered";
 }
 
 /**

@@ -2,12 +2,18 @@ import { type ChatRequest, type ScriptedModel, startScriptedModel } from "../../
 
 export type { ChatRequest };
 
-/** One scripted model reply: a tool call, or text that ends the run. */
+/** One scripted model reply: a tool call, text that ends the run, or an HTTP error. */
 export type ScriptStep =
   | { tool: string; args: Record<string, unknown> }
   | { text: string }
+  | { error: { status: number; message: string } }
   /** Decide from the request: the messages Pi sent so far. */
-  | ((request: ChatRequest) => { tool: string; args: Record<string, unknown> } | { text: string });
+  | ((
+      request: ChatRequest,
+    ) =>
+      | { tool: string; args: Record<string, unknown> }
+      | { text: string }
+      | { error: { status: number; message: string } });
 
 /** A mock OpenAI-compatible model server on 127.0.0.1 that replays a script. */
 export interface MockModel extends Pick<ScriptedModel, "baseUrl" | "apiKey" | "requests" | "close" | "modelsJson"> {
@@ -27,6 +33,7 @@ export async function startMockModel(steps: ScriptStep[] = []): Promise<MockMode
   const model = await startScriptedModel((request) => {
     const next = script.shift();
     const step = typeof next === "function" ? next(request) : (next ?? { text: "(no more scripted replies)" });
+    if ("error" in step) return { error: step.error };
     return "tool" in step ? { tool: { name: step.tool, args: step.args } } : { text: step.text };
   });
   return {

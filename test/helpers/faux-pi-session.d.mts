@@ -11,6 +11,8 @@ export interface FauxPiSessionOptions {
   extensionFactories?: ExtensionFactory[];
   /** Defaults to an in-memory session. */
   sessionManager?: SessionManager;
+  /** Pi's auto-retry of failed model calls (default: off). */
+  retry?: { maxRetries: number; baseDelayMs: number };
 }
 
 export interface FauxPiSession {

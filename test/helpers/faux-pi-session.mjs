@@ -23,13 +23,17 @@ export async function startFauxPiSession({
   responses = [],
   extensionFactories = [],
   sessionManager,
+  retry,
 }) {
   const faux = registerFauxProvider({ provider, ...(api ? { api } : {}), models: [{ id: "scripted" }] });
   faux.setResponses(responses);
   const agentDir = mkdtempSync(join(tmpdir(), "spark-pi-agent-"));
   const authStorage = AuthStorage.inMemory();
   authStorage.setRuntimeApiKey(provider, "unused");
-  const settingsManager = SettingsManager.inMemory({ retry: { enabled: false }, compaction: { enabled: false } });
+  const settingsManager = SettingsManager.inMemory({
+    retry: retry ? { enabled: true, ...retry } : { enabled: false },
+    compaction: { enabled: false },
+  });
   const resourceLoader = new DefaultResourceLoader({
     cwd,
     agentDir,

@@ -51,17 +51,25 @@ let counter = 0;
 export async function startPi(
   cwd: string,
   role: SparkRole,
-  options: { steps?: FauxResponseStep[]; sessionManager?: SessionManager } = {},
+  options: {
+    steps?: FauxResponseStep[];
+    sessionManager?: SessionManager;
+    /** Pi's auto-retry (off by default); the extension is told when Pi retries, as the sidecar host does. */
+    retry?: { maxRetries: number; baseDelayMs: number };
+  } = {},
 ): Promise<PiHarness> {
   const n = ++counter;
+  let current: AgentSession | undefined;
   const { session, faux, close } = await startFauxPiSession({
     cwd,
     provider: `faux-${role}-${n}`,
     api: `faux-api-${role}-${n}`,
     responses: options.steps ?? [],
-    extensionFactories: [createSparkExtension({ role })],
+    extensionFactories: [createSparkExtension({ role, isRetrying: () => current?.isRetrying ?? false })],
     sessionManager: options.sessionManager,
+    retry: options.retry,
   });
+  current = session;
   const ui = recordingUi();
   const errors: string[] = [];
   await session.bindExtensions({ uiContext: ui.context, onError: (e) => errors.push(`${e.event}: ${e.error}`) });
