@@ -39,6 +39,37 @@ export function topFrame(stack: string | undefined): string {
   return "";
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Long hex ids (object ids, hashes): 12+ hex characters with a digit among them, so that a
+// word such as `accede` or `facade` stays a word.
+const LONG_HEX = /^(?=[^/]*\d)[0-9a-f]{12,}$/i;
+
+/**
+ * The route with what changes between requests to one endpoint masked: `GET /users/42?tab=1`
+ * and `GET /users/43` are both `GET /users/:id`. Numbers, UUIDs and long hex ids in whole path
+ * segments become `:id`; the query and fragment go. A framework's own pattern (`/users/:id`,
+ * `/users/{id}`, `/users/[id]`, `*`) passes through unchanged: it is already normalised.
+ */
+export function normalizeRoute(route: string): string {
+  const space = route.indexOf(" ");
+  const method = space > 0 && /^[A-Z]+$/.test(route.slice(0, space)) ? route.slice(0, space + 1) : "";
+  const path = route.slice(method.length).split(/[?#]/, 1)[0] ?? "";
+  const segments = path.split("/").map((segment) => {
+    if (/^\d+$/.test(segment) || UUID.test(segment) || LONG_HEX.test(segment)) return ":id";
+    return segment;
+  });
+  return `${method}${segments.join("/")}`;
+}
+
+/**
+ * The error's name when the event has none, from the stack's first line (`TypeError: …`,
+ * `Error [ERR_X]: …`): an Error passed as a plain object is the same problem as a thrown one.
+ */
+export function errorNameFromStack(stack: string | undefined): string | undefined {
+  const first = stack?.split("\n", 1)[0] ?? "";
+  return /^([A-Za-z_$][\w$]*(?:Error|Exception)|Error)(?=:|\s*\[|\s*$)/.exec(first)?.[1];
+}
+
 /** A stable 16-hex-digit hash that groups repeats of one problem. */
 export function fingerprint(input: FingerprintInput): string {
   // A storm repeats one problem: the same raw parts give the same fingerprint, so the masking
@@ -54,11 +85,14 @@ export function fingerprint(input: FingerprintInput): string {
   ].join("\u0000");
   const known = recent.get(raw);
   if (known) return known;
-  const where = input.feature ?? input.route ?? (input.command ? normalizeMessage(input.command) : "");
+  const where =
+    input.feature ??
+    (input.route !== undefined ? normalizeRoute(input.route) : undefined) ??
+    (input.command ? normalizeMessage(input.command) : "");
   const parts = [
     input.type,
     where,
-    input.error?.name ?? "",
+    input.error?.name ?? errorNameFromStack(input.error?.stack) ?? "",
     normalizeMessage(input.error?.message ?? ""),
     topFrame(input.error?.stack),
   ];
