@@ -66,6 +66,13 @@ export async function run(ctx) {
   const warmupRounds = ctx.quick ? 8 : 20;
 
   const app = makeTempProject("emit-app", { withBusDirs: false });
+  // Every emit must write here (this measures the write path): the budget, which counts a
+  // storm of one problem instead of writing it, is off. emit-budget.bench.mjs measures it.
+  mkdirSync(join(app.root, "config"));
+  writeFileSync(
+    join(app.root, "config", "spark.mjs"),
+    "export default { budget: { perProblem: 0, maxPendingFiles: 0, maxPendingBytes: 0 } };\n",
+  );
   const bare = makeTempProject("emit-floor");
   const { spark } = await import("../dist/index.js");
   spark.configure({ root: app.root, app: "bench-app" });

@@ -6,6 +6,7 @@ export { enabledFromEnv };
 
 const nonNegative = () => z.number().check(z.gte(0));
 const positiveInt = () => z.int().check(z.gte(1));
+const nonNegativeInt = () => z.int().check(z.gte(0));
 // Every section may be omitted: `prefault` parses `{}` through it, so inner defaults apply.
 const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.strictObject(shape), {} as never);
 
@@ -46,6 +47,15 @@ export const sparkConfigSchema = z.strictObject({
   pause: section({ staleThresholdMinutes: z._default(nonNegative(), 30) }),
   debounce: section({ windowMs: z._default(nonNegative(), 1000) }),
   events: section({ expireMinutes: z._default(nonNegative(), 5) }),
+  /** The emitter's budget: a storm of one problem becomes a few files and a count. 0 turns a limit off. */
+  budget: section({
+    /** Events of one problem written per window; the rest are counted into one summary event. */
+    perProblem: z._default(nonNegativeInt(), 10),
+    windowMs: z._default(positiveInt(), 60_000),
+    /** Beyond these in `events/`, new events of a problem already pending are counted, not written. */
+    maxPendingFiles: z._default(nonNegativeInt(), 500),
+    maxPendingBytes: z._default(nonNegativeInt(), 5 * 1024 * 1024),
+  }),
   batch: section({
     maxEvents: z._default(positiveInt(), 100),
     maxMessageBytes: z._default(z.int().check(z.gte(2048)), 16 * 1024),

@@ -2,7 +2,16 @@ import { eventKind } from "./event-kind.js";
 import type { SparkEvent } from "./event-schema.js";
 import { fingerprint } from "./fingerprint.js";
 
-/** Events that share a fingerprint: one problem, seen `count` times. */
+/**
+ * How many occurrences an event stands for: 1, plus the `repeats.count` of a writer's summary
+ * event (occurrences its budget counted instead of writing). Pure.
+ */
+export function occurrencesOf(event: Readonly<Record<string, unknown>>): number {
+  const count = (event.repeats as { count?: unknown } | undefined)?.count;
+  return 1 + (typeof count === "number" && Number.isInteger(count) && count > 0 ? count : 0);
+}
+
+/** Events that share a fingerprint: one problem, seen `count` times (summaries' repeats included). */
 export interface EventGroup {
   fingerprint: string;
   type: string;
@@ -57,14 +66,14 @@ export function groupEvents(events: readonly SparkEvent[]): EventGroup[] {
       groups.set(key, {
         fingerprint: key,
         type: event.type,
-        count: 1,
+        count: occurrencesOf(event),
         firstSeen: event.timestamp,
         lastSeen: event.timestamp,
         example: event,
         ids: [event.id],
       });
     } else {
-      group.count++;
+      group.count += occurrencesOf(event);
       group.lastSeen = event.timestamp;
       group.example = event;
       group.ids.push(event.id);

@@ -1,8 +1,10 @@
 import { lstatSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { occurrencesOf } from "./group.js";
 import { expiryClockStart } from "./hold-note.js";
 import type { BusPaths } from "./paths.js";
 import { entryTime, listPending, readEntries } from "./queue.js";
+import { readEventFile } from "./read-event.js";
 import { REASON_SUFFIX } from "./reject.js";
 import { ensurePrivateDir, isErrno } from "./secure-fs.js";
 
@@ -112,6 +114,21 @@ export function countEvents(paths: BusPaths): BusCounts {
     rejected: count(paths.rejected),
     expired: count(paths.expired),
   };
+}
+
+/**
+ * Occurrences that writers counted instead of writing (their budget), summed over the
+ * `repeats.count` of pending summary events: the part of a storm no file shows. Reads at most
+ * `maxFiles` pending events (`partial` says when there were more).
+ */
+export function pendingRepeats(paths: BusPaths, maxFiles = 2000): { repeats: number; partial: boolean } {
+  const names = listPending(paths);
+  let repeats = 0;
+  for (const name of names.slice(0, maxFiles)) {
+    const read = readEventFile(join(paths.events, name), name);
+    if (read.ok) repeats += occurrencesOf(read.event) - 1;
+  }
+  return { repeats, partial: names.length > maxFiles };
 }
 
 /**

@@ -47,6 +47,8 @@ export const statusSchema = z.object({
     delivered: z.number(),
     rejected: z.number(),
     expired: z.number(),
+    /** Occurrences of pending problems that writers counted instead of writing (summary events' `repeats`). */
+    repeats: z.number(),
   }),
   agents: z.array(agentJson),
   sidecar: z.object({ alive: z.boolean(), id: z.nullable(z.string()), pid: z.nullable(z.number()) }),

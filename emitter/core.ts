@@ -2,11 +2,15 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventInput } from "../bus/build-event.js";
+import { buildEvent } from "../bus/build-event.js";
 import { findProjectRoot, loadConfig } from "../bus/config-load.js";
 import type { SparkConfig } from "../bus/config-schema.js";
-import { emitEvent, writerContext } from "../bus/emit.js";
+import { writerContext } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
 import { ensureBusDirs } from "../bus/secure-fs.js";
+import { writeEvent } from "../bus/write-event.js";
+import { EmitBudget } from "./budget.js";
+import { PendingGauge } from "./pending-gauge.js";
 import { installHooks } from "./process-hooks.js";
 import type { EmitterCore, EmitterOptions, ServerErrorInput } from "./types.js";
 
@@ -46,6 +50,17 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
   const ctx = writerContext(config, options.app ?? appName(root));
   let emitting = false;
   let lastFailure = "";
+  const budget = createBudget(config, paths, warn, (input) => publish(input, false));
+
+  /** Builds and writes one event; through the budget unless it is a summary of counted ones. */
+  const publish = (input: EventInput, budgeted: boolean): string | undefined => {
+    const built = buildEvent(input, ctx);
+    const fingerprint = built.event.fingerprint ?? "";
+    if (budgeted && !budget.admit(fingerprint, input)) return undefined;
+    writeEvent(paths, built);
+    budget.wrote(fingerprint, `${built.event.id}.json`, Buffer.byteLength(built.json));
+    return built.event.id;
+  };
 
   const emit = (input: EventInput): string | undefined => {
     const switchName = SWITCH_OF[input.type];
@@ -54,7 +69,7 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
     if (emitting) return undefined;
     emitting = true;
     try {
-      return emitEvent(paths, input, ctx).id;
+      return publish(input, true);
     } catch (error) {
       const bad = error instanceof TypeError;
       const message = bad
@@ -90,6 +105,35 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
       if (config.watch.unhandledErrors) installHooks(emit);
     },
   };
+}
+
+/**
+ * The budget of this process (config `budget`). A summary is written with the newest counted
+ * occurrence and its count (`repeats`); the person is told once, on stderr, that counting began.
+ */
+function createBudget(
+  config: SparkConfig,
+  paths: BusPaths,
+  warn: (message: string) => void,
+  write: (input: EventInput) => unknown,
+): EmitBudget {
+  const b = config.budget;
+  const gauge = new PendingGauge(paths.events, { maxFiles: b.maxPendingFiles, maxBytes: b.maxPendingBytes });
+  return new EmitBudget(
+    b,
+    gauge,
+    (example, repeats) => {
+      try {
+        write(repeats.count > 0 ? { ...example, repeats } : example);
+      } catch (error) {
+        warn(`could not write a summary of ${repeats.count + 1} counted events: ${(error as Error).message}`);
+      }
+    },
+    (limits) =>
+      warn(
+        `one problem is repeating fast: past ${limits.perProblem} events in ${Math.round(limits.windowMs / 1000)}s (or with events/ full), further ones are counted and written as one summary event with the count (config \`budget\`).`,
+      ),
+  );
 }
 
 const disabledCore: EmitterCore = {

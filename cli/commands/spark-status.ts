@@ -3,6 +3,7 @@ import type { ApprovalView } from "../../bus/approval-rules.js";
 import { describeHold } from "../../bus/effective-pause.js";
 import { ago } from "../../bus/format/ago.js";
 import { cleanDeadEntries, type DeadEntriesReport } from "../../bus/housekeeping.js";
+import { pendingRepeats } from "../../bus/maintenance.js";
 import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
 import { approvalLines } from "../_approval.js";
 import { jsonArg } from "../_args.js";
@@ -31,14 +32,15 @@ export const statusCommand = defineCommand({
       out.note(`Could not clean dead entries: ${(error as Error).message}`);
     }
     const snapshot = busSnapshot(paths, config);
-    out.document(statusJson(root, snapshot, cleaned));
-    if (!out.json) printStatus(out, snapshot, now, cleaned);
+    const repeats = pendingRepeats(paths);
+    out.document(statusJson(root, snapshot, cleaned, repeats.repeats));
+    if (!out.json) printStatus(out, snapshot, now, cleaned, repeats);
     return 0;
   },
 });
 
 /** The `--json` document (see `statusSchema`). */
-export function statusJson(root: string, s: BusSnapshot, cleaned?: DeadEntriesReport): StatusJson {
+export function statusJson(root: string, s: BusSnapshot, cleaned?: DeadEntriesReport, repeats = 0): StatusJson {
   return {
     ok: true,
     root,
@@ -64,7 +66,7 @@ export function statusJson(root: string, s: BusSnapshot, cleaned?: DeadEntriesRe
             },
     held: s.hold.held,
     holdReason: s.hold.held ? describeHold(s.hold) : null,
-    events: { ...s.counts },
+    events: { ...s.counts, repeats },
     agents: s.agents.map((a) => ({
       id: a.id,
       role: a.role,
@@ -111,7 +113,13 @@ function approvalJson(v: ApprovalView): ApprovalJson {
   };
 }
 
-function printStatus(out: Output, s: BusSnapshot, now: number, cleaned: DeadEntriesReport): void {
+function printStatus(
+  out: Output,
+  s: BusSnapshot,
+  now: number,
+  cleaned: DeadEntriesReport,
+  repeats: { repeats: number; partial: boolean },
+): void {
   const { bold, dim, green, yellow, red } = out.style;
   const label = (text: string) => bold(text.padEnd(8));
   for (const line of cleanedLines(cleaned)) out.line(dim(line));
@@ -140,6 +148,11 @@ function printStatus(out: Output, s: BusSnapshot, now: number, cleaned: DeadEntr
   out.line(
     `${label("Events")}${[n(c.pending, "pending"), n(c.claimed, "claimed"), n(c.delivered, "delivered"), n(c.rejected, "rejected", true), n(c.expired, "expired", true)].join(" · ")}`,
   );
+  if (repeats.repeats > 0) {
+    out.line(
+      `${" ".repeat(8)}${yellow(`+${repeats.repeats.toLocaleString("en-US")}${repeats.partial ? "+" : ""} more occurrences`)} of pending problems, counted by the app instead of written (summary events carry the counts)`,
+    );
+  }
   const live = s.agents.filter((a) => a.alive);
   if (live.length === 0) out.line(`${label("Agents")}${dim("none")}`);
   for (const [i, a] of live.entries()) {
