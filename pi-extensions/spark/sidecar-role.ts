@@ -77,10 +77,11 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     // Join/leave notices are presence, which is state, not news: acked, never sent (a backlog
     // of them, or a note about this sidecar's own previous run, is noise to the agent).
     // A run's report that comes after its crash went out is that same crash: acked, not sent.
-    const work = batch.claimed
-      .filter((c) => !delivered.has(deliveryKey(c.event)) && !isAgentNotice(c.event.type))
-      .map((c) => c.event)
-      .filter((e) => !reportsCrashOf(e, crashRuns));
+    const sent = batch.claimed.filter(
+      (c) =>
+        !delivered.has(deliveryKey(c.event)) && !isAgentNotice(c.event.type) && !reportsCrashOf(c.event, crashRuns),
+    );
+    const work = sent.map((c) => c.event);
     if (work.length === 0) return "ack";
     for (const run of crashRunIds(work)) crashRuns.add(run);
     faultPoint("after-claim");
@@ -116,7 +117,7 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     if (result.kind === "failed") {
       // Never acked: back to the queue with the attempt noted (the consumer finds nothing left).
       // The noted attempt changes their delivery key: they are sent again, not skipped.
-      const names = fresh.filter((c) => !isAgentNotice(c.event.type)).map((c) => c.name);
+      const names = sent.map((c) => c.name);
       handleFailedDelivery(s, delivery, names, result);
       return "release";
     }
