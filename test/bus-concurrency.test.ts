@@ -116,6 +116,7 @@ describe("two consumer processes claiming from the same folder at once", () => {
   const EVENTS = 2000;
   let written: string[] = [];
   let claims: { a: string[]; b: string[] } = { a: [], b: [] };
+  let lost: { a: string[]; b: string[] } = { a: [], b: [] };
   let rejected: string[] = [];
 
   beforeAll(async () => {
@@ -131,7 +132,20 @@ describe("two consumer processes claiming from the same folder at once", () => {
     );
     const [a, b] = (await startTogether(consumers)).map((r) => r.stdout.split("\n"));
     claims = { a: tagged(a ?? [], "claimed"), b: tagged(b ?? [], "claimed") };
+    lost = { a: tagged(a ?? [], "lost"), b: tagged(b ?? [], "lost") };
     rejected = [...tagged(a ?? [], "rejected"), ...tagged(b ?? [], "rejected")];
+  });
+
+  it("really races: both claim events, and each loses names it listed to the other", () => {
+    // Without these, one consumer draining everything before the other starts would pass
+    // every other check here without a single contested rename.
+    expect(claims.a.length).toBeGreaterThan(0);
+    expect(claims.b.length).toBeGreaterThan(0);
+    expect(lost.a.length + lost.b.length).toBeGreaterThan(0);
+    // A lost name went to the other consumer, never nowhere.
+    const toOther = (mine: string[], theirs: string[]) =>
+      mine.filter((n) => !theirs.includes(n.replace(/\.json$/, "")));
+    expect({ a: toOther(lost.a, claims.b), b: toOther(lost.b, claims.a) }).toEqual({ a: [], b: [] });
   });
 
   it("claims every written event between them", () => {
