@@ -15,6 +15,7 @@ import { holdSidecarLock, type KeptLock } from "./host-lock.js";
 import { hostUiContext } from "./host-ui.js";
 import { loadPiSdk, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
+import { lastBatchUnanswered } from "./resume.js";
 import type { ScriptedModel } from "./scripted-model.js";
 import { ownSessionFile, releaseSessionFile, removeStaleEmptySessionFiles } from "./session-file.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
@@ -190,6 +191,17 @@ async function startLockedHost(
     // The front end (dashboard or headless) shuts down cleanly on SIGTERM.
     process.kill(process.pid, "SIGTERM");
   });
+  if (model && lastBatchUnanswered(session.messages)) {
+    emit({
+      kind: "notice",
+      level: "info",
+      text: "resuming the last batch: the sidecar stopped before the agent answered it",
+    });
+    // Pi's own retries resume this way. A run that has started meanwhile answers it as well.
+    session.agent.continue().catch((error: unknown) => {
+      if (!session.isStreaming) emit({ kind: "notice", level: "error", text: (error as Error).message });
+    });
+  }
 
   return {
     loaded,
