@@ -23,6 +23,7 @@ export async function runHeadless(host: SidecarHost, out: NodeJS.WritableStream 
     model: host.model ?? null,
     watchOnly: host.watchOnly ?? null,
     session: host.sessionFile ?? null,
+    pi: `${host.pi.name}@${host.pi.version}`,
   });
   const unsubscribe = host.subscribe(write);
   // Spark's watchers and timers never keep a process alive (pi -p must exit): the sidecar

@@ -13,7 +13,9 @@ import { hasUsableModel } from "../pi-extensions/spark/model-check.js";
 import { type ConversationItem, redactHostItem, toConversationItem } from "./conversation.js";
 import { holdSidecarLock, type KeptLock } from "./host-lock.js";
 import { hostUiContext } from "./host-ui.js";
-import { loadPiSdk, type PiSdk } from "./pi-sdk.js";
+import { piModels } from "./pi-models.js";
+import type { InstalledPi } from "./pi-package.js";
+import { type LoadedPi, loadPiSdk, PiMissingError, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
 import { lastBatchUnanswered } from "./resume.js";
 import type { ScriptedModel } from "./scripted-model.js";
@@ -51,6 +53,8 @@ export interface SidecarHost {
   /** Set when there is no model: events stay pending, and this says how to fix it. */
   readonly watchOnly: WatchOnly | undefined;
   readonly sessionFile: string | undefined;
+  /** The Pi package the session runs on (name, version). */
+  readonly pi: Pick<InstalledPi, "name" | "version">;
   /** Spark's current status line. */
   status(): string | undefined;
   /** Whether the agent is working on something now. */
@@ -98,9 +102,11 @@ async function startLockedHost(
 ): Promise<SidecarHost> {
   const sessionDir = join(loaded.paths.spark, "sessions");
   ensurePrivateDir(sessionDir);
-  const pi = await loadPiSdk(options.piSdk);
+  const pi: LoadedPi = await loadPiSdk(root, options.piSdk).catch((error: unknown) => {
+    throw error instanceof PiMissingError ? new SidecarSetupError(error.message) : error;
+  });
   const replay = options.replay ? await startReplayAgent(loaded.paths.spark) : undefined;
-  const agentDir = replay?.agentDir ?? options.agentDir ?? pi.getAgentDir();
+  const agentDir = replay?.agentDir ?? options.agentDir ?? pi.sdk.getAgentDir();
   const listeners = new Set<(item: HostItem) => void>();
   // What happens during start-up (the health report, the first status) is kept for the
   // first subscriber, which can only subscribe once the host is returned.
@@ -126,9 +132,9 @@ async function startLockedHost(
   let current: AgentSession | undefined;
   const wanted = replay ? REPLAY_MODEL : (options.model ?? loaded.config.sidecar.model);
   let fallback: string | undefined;
-  const runtime: AgentSessionRuntime = await pi.createAgentSessionRuntime(
+  const runtime: AgentSessionRuntime = await pi.sdk.createAgentSessionRuntime(
     async ({ cwd, sessionManager, sessionStartEvent }) => {
-      const services = await pi.createAgentSessionServices({
+      const services = await pi.sdk.createAgentSessionServices({
         cwd,
         agentDir,
         resourceLoaderOptions: {
@@ -141,12 +147,17 @@ async function startLockedHost(
           extensionsOverride: withoutListedSpark,
         },
       });
-      const model = wanted ? findModel(services.modelRegistry, wanted) : undefined;
-      const created = await pi.createAgentSessionFromServices({ services, sessionManager, sessionStartEvent, model });
+      const model = wanted ? findModel(piModels(services), wanted) : undefined;
+      const created = await pi.sdk.createAgentSessionFromServices({
+        services,
+        sessionManager,
+        sessionStartEvent,
+        model,
+      });
       fallback = created.modelFallbackMessage;
       return { ...created, services, diagnostics: services.diagnostics };
     },
-    { cwd: root, agentDir, sessionManager: openSessionManager(pi, root, sessionDir) },
+    { cwd: root, agentDir, sessionManager: openSessionManager(pi.sdk, root, sessionDir) },
   );
 
   let session: AgentSession = runtime.session;
@@ -173,7 +184,7 @@ async function startLockedHost(
   });
   await bind(session);
 
-  const usable = session.model && hasUsableModel(session.model, session.modelRegistry);
+  const usable = session.model && hasUsableModel(session.model, piModels(session).auth);
   // A replay is labelled as such wherever the model shows (dashboard header, NDJSON).
   const model = usable
     ? replay
@@ -208,6 +219,7 @@ async function startLockedHost(
     model,
     watchOnly,
     sessionFile: session.sessionFile,
+    pi: { name: pi.installed.name, version: pi.installed.version },
     status: () => statusText,
     busy: () => session.isStreaming,
     subscribe(listener) {
@@ -277,9 +289,9 @@ function withoutListedSpark(base: LoadExtensionsResult): LoadExtensionsResult {
   return { ...base, extensions: base.extensions.filter((e) => !e.flags.has("spark-role")) };
 }
 
-function findModel(registry: { find(provider: string, id: string): unknown }, spec: string) {
+function findModel(models: { find(provider: string, id: string): unknown }, spec: string) {
   const slash = spec.indexOf("/");
-  const model = slash > 0 ? registry.find(spec.slice(0, slash), spec.slice(slash + 1)) : undefined;
+  const model = slash > 0 ? models.find(spec.slice(0, slash), spec.slice(slash + 1)) : undefined;
   if (!model) {
     throw new SidecarSetupError(
       `model "${spec}" is not known to Pi. \`pi --list-models\` lists the models you can use (as provider/id).`,
