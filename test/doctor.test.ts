@@ -24,6 +24,7 @@ function healthy(): DoctorFacts {
     now: NOW,
     nodeVersion: "20.20.2",
     pi: { found: true, path: "/p/node_modules/.bin/pi", version: "0.73.1", problem: undefined },
+    piTrust: { state: "undecided", store: "/home/u/.pi/agent/trust.json" },
     piSettings: {
       state: "ok",
       extension: { entry: "../node_modules/manifest-spark/dist/pi-extension.js", resolved: "/p/x.js", exists: true },

@@ -2,7 +2,9 @@ import { defineCommand } from "citty";
 import { jsonArg } from "../_args.js";
 import { CliError } from "../_errors.js";
 import { createOutput, type Output } from "../_output.js";
+import { needsTrust, piPackageOf, readPiTrust, trustAdvice } from "../_pi-trust.js";
 import { projectPathsLenient, projectRoot } from "../_project.js";
+import { findPi } from "../doctor/facts.js";
 import { applyInit, gatherInitFacts } from "../init/files.js";
 import { type InitChange, type InitNote, planInit } from "../init/plan.js";
 
@@ -35,18 +37,28 @@ export const initCommand = defineCommand({
     const plan = planInit(facts);
     if (!plan.ok) throw new CliError(plan.problem, "E_PI_SETTINGS", plan.next);
     if (!dryRun) applyInit(root, paths, plan.changes);
+    const notes = [...plan.notes, ...trustNotes(root)];
     out.document({
       ok: true,
       root,
       dryRun,
       changed: !dryRun && plan.changes.length > 0,
       changes: plan.changes.map(({ path, action, summary }) => ({ path, action, summary })),
-      notes: plan.notes,
+      notes,
     });
-    if (!out.json) printPlan(out, root, dryRun, plan.changes, plan.notes);
+    if (!out.json) printPlan(out, root, dryRun, plan.changes, notes);
     return 0;
   },
 });
+
+/** With Pi 1.x, Spark loads from .pi/settings.json only in a trusted project: say so, and how. */
+function trustNotes(root: string): InitNote[] {
+  const bin = findPi(root);
+  const pi = bin ? piPackageOf(bin) : undefined;
+  if (!pi || !needsTrust(pi.version)) return [];
+  const advice = trustAdvice(readPiTrust(root), pi.version);
+  return advice ? [{ level: "warn", message: advice.message, next: advice.next }] : [];
+}
 
 function printPlan(out: Output, root: string, dryRun: boolean, changes: InitChange[], notes: InitNote[]): void {
   const { green, yellow, dim, bold } = out.style;

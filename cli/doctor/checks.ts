@@ -1,6 +1,7 @@
 import type { BusCounts } from "../../bus/maintenance.js";
 import type { PauseState } from "../../bus/pause.js";
 import type { RunFact } from "../../bus/runs.js";
+import { needsTrust, type PiTrust, trustAdvice } from "../_pi-trust.js";
 import { installCommand, type ToolProblem } from "../_tools.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
@@ -41,6 +42,8 @@ export interface DoctorFacts {
   pi:
     | { found: false; searched: string[] }
     | { found: true; path: string; version: string | undefined; problem: string | undefined };
+  /** Pi 1.x's trust decision for the project (checked only when pi is 1.x or later). */
+  piTrust: PiTrust;
   piSettings:
     | { state: "missing" }
     | { state: "malformed"; problem: string }
@@ -91,6 +94,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
     piCheck(f),
     toolsCheck(f),
     ...piSettingsChecks(f),
+    ...piTrustChecks(f),
     configCheck(f),
     toolsLevelCheck(f.toolLevels),
     busCheck(f),
@@ -188,6 +192,17 @@ function piSettingsChecks(f: DoctorFacts): Check[] {
     entryCheck(ext, s.extension, "the Spark extension", "fail"),
     entryCheck(skills, s.skills, "Spark's skills", "warn"),
   ];
+}
+
+function piTrustChecks(f: DoctorFacts): Check[] {
+  if (!f.pi.found || !f.pi.version || !needsTrust(f.pi.version)) return [];
+  const base = { id: "pi-trust", title: "Pi project trust" };
+  const advice = trustAdvice(f.piTrust, f.pi.version);
+  if (!advice) {
+    const why = f.piTrust.state === "trusted" ? f.piTrust.why : "";
+    return [{ ...base, status: "ok", detail: `Pi ${f.pi.version} loads this project's settings (${why})` }];
+  }
+  return [{ ...base, status: advice.level, detail: advice.message, next: advice.next }];
 }
 
 function configCheck(f: DoctorFacts): Check {

@@ -11,6 +11,7 @@ import { clearPause, readPause } from "../../bus/pause.js";
 import { localLivenessFacts, readAgents, removeDeadAgents } from "../../bus/presence.js";
 import { readRuns } from "../../bus/runs.js";
 import { busDirState, repairBusDirs } from "../_bus-dirs.js";
+import { readPiTrust } from "../_pi-trust.js";
 import { locateTool, SIDECAR_TOOLS, TOOLS, type ToolName, toolProblem } from "../_tools.js";
 import { locateHooks, rebaseInProgress } from "../hooks/git.js";
 import { HOOK_PAUSE_BY, hookSpecs } from "../hooks/roles.js";
@@ -155,6 +156,7 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
     pi: piPath
       ? { found: true, path: piPath, version: pi?.version, problem: pi?.problem }
       : { found: false, searched: ["node_modules/.bin from the project upward", "PATH"] },
+    piTrust: readPiTrust(root),
     piSettings: settingsFacts(root),
     config: configFact,
     toolLevels:
