@@ -313,6 +313,21 @@ describe("manifest run: 200 MB of output", () => {
   });
 });
 
+describe("manifest run: a reader that goes away (`manifest run … | head`)", () => {
+  it("keeps running the command and logging all of it after its stdout is closed, and exits with its code", async () => {
+    const p = project();
+    const runner = start(["run", "node", "exit.js", "0", "20000"], p.root);
+    const out = runner.child.stdout as NonNullable<ChildProcess["stdout"]>;
+    await new Promise<void>((resolve) => out.once("data", () => resolve()));
+    out.destroy();
+    const result = await runner.done;
+    expect(result.code).toBe(0);
+    const log = readFileSync(join(p.root, ".spark/logs", p.logs()[0] as string), "utf8");
+    expect(log).toContain("line 19999");
+    expect(p.events()).toEqual([]);
+  });
+});
+
 describe("manifest run: scripts, schedules, logs, config", () => {
   it("runs a package.json script with npm, and its failure becomes an event", async () => {
     const p = project({

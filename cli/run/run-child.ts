@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { isatty } from "node:tty";
 import type { BusPaths } from "../../bus/paths.js";
 import { unlinkIfExists } from "../../bus/secure-fs.js";
 import { type OpenedLog, openLog, pruneLogs } from "./log-files.js";
 import type { ChildExit } from "./outcome.js";
-import { RunLog } from "./run-log.js";
+import { type OutputChannel, openOutputChannels } from "./output-channel.js";
+import { type LogOutput, RunLog } from "./run-log.js";
 import type { SignalRelay } from "./signals.js";
+import { type TerminalWriter, terminalWriter } from "./terminal-writer.js";
 
 /** Output still coming this long after the child exited is from its orphans: stop waiting. */
 /** The longest the runner waits for output after its command exited (orphans may never stop). */
@@ -66,7 +68,12 @@ export async function runChild(target: SpawnTarget, options: RunChildOptions): P
   }
   const log = new RunLog(opened ? { fd: opened.fd } : { unavailable: unavailable ?? new Error("no log") });
   if (opened) pruneLogs(options.paths, options.logName, options.keepLogs);
-  const terminal = { out: options.json ? process.stderr : process.stdout, err: process.stderr };
+  // `--json`: the child's stdout goes to our stderr, so our stdout holds only the document.
+  const terminal = {
+    out: options.json ? terminalWriter(2, process.stderr) : terminalWriter(1, process.stdout),
+    err: terminalWriter(2, process.stderr),
+  };
+  const channels = openOutputChannels(2);
   // Without a terminal on stdin nothing delivers Ctrl+C to the whole job, so the child leads its
   // own process group and gets each signal, with the processes it starts (npm → sh → node), from
   // us. With one, it must stay in the terminal's foreground group to read from it, and Ctrl+C
@@ -77,19 +84,23 @@ export async function runChild(target: SpawnTarget, options: RunChildOptions): P
   const child = spawn(target.file, [...target.args], {
     argv0: target.argv0,
     cwd: options.cwd,
-    env: childEnv(options.env, terminal.out),
-    stdio: ["inherit", "pipe", "pipe"],
+    env: childEnv(options.env, options.json ? process.stderr : process.stdout),
+    stdio: ["inherit", ...channels.map((c) => c.stdio)],
     detached: ownGroup,
     shell: false,
   });
+  for (const channel of channels) channel.spawned();
   const forwarded =
     child.pid === undefined ? [] : options.relay.attach(child.pid, ownGroup, ownGroup ? [] : ["SIGINT"]);
-  const outputs = [tee(child.stdout, terminal.out, log.input()), tee(child.stderr, terminal.err, log.input())];
+  const [out, err] = channels as [OutputChannel, OutputChannel];
+  const outputs = [
+    tee(out, child.stdout, terminal.out, log.output()),
+    tee(err, child.stderr, terminal.err, log.output()),
+  ];
   const ended = await exitOf(child);
   options.relay.detach();
-  if (ended.exit) await outputsDone(child, log);
+  if (ended.exit) await outputsDone(channels, log);
   for (const output of outputs) output.stop();
-  await Promise.all(outputs.map((o) => o.finished));
   log.close();
   // A command that never started wrote nothing: its empty log would only mislead.
   if (ended.error && opened) unlinkIfExists(opened.path);
@@ -112,34 +123,26 @@ function childEnv(env: NodeJS.ProcessEnv, terminal: NodeJS.WriteStream): NodeJS.
 }
 
 interface Tee {
-  /** Detaches from the source and ends the log input (idempotent). */
+  /** Stops reading and ends the log output (idempotent). */
   stop(): void;
-  /** Resolves when the log input has taken everything. */
-  finished: Promise<void>;
 }
 
-/** Pipes `source` both to the terminal and to the log, each with its own backpressure. */
-function tee(source: Readable, terminal: NodeJS.WriteStream, input: Writable): Tee {
-  // A closed terminal (`manifest run … | head`) must not stop the log or crash the runner.
-  const onTerminalError = () => source.unpipe(terminal);
-  terminal.on("error", onTerminalError);
-  source.pipe(terminal, { end: false });
-  source.pipe(input);
-  const finished = new Promise<void>((resolve) => {
-    input.once("finish", resolve);
-    input.once("error", () => resolve());
+/**
+ * Copies one output both to the terminal and, redacted, to the log, chunk by chunk. Both
+ * writes finish before the next read (the terminal's only pauses it when full), so the
+ * child's pipe carries the backpressure and the runner holds no more than one chunk.
+ */
+function tee(channel: OutputChannel, source: Readable | null, terminal: TerminalWriter, log: LogOutput): Tee {
+  channel.start(source, (chunk) => {
+    log.push(chunk);
+    return terminal.write(chunk, () => channel.resume());
   });
+  void channel.ended.then(() => log.end());
   return {
     stop() {
-      terminal.off("error", onTerminalError);
-      source.unpipe(terminal);
-      if (!input.writableEnded) {
-        source.unpipe(input);
-        source.destroy();
-        input.end();
-      }
+      channel.stop();
+      log.end();
     },
-    finished,
   };
 }
 
@@ -155,16 +158,13 @@ function exitOf(child: ChildProcess): Promise<{ exit?: ChildExit; error?: NodeJS
 }
 
 /**
- * Waits until the child's pipes close, which is when its last output has been read. A
+ * Waits until the child's outputs end, which is when its last output has been read. A
  * process it left behind may hold them open: then stop once output has gone quiet, after
  * ORPHAN_MAX_MS in any case (an orphan that keeps printing must not keep the runner), or at
  * once on Ctrl+C or SIGTERM.
  */
-async function outputsDone(child: ChildProcess, log: RunLog): Promise<void> {
-  const closed = new Promise<void>((resolve) => {
-    if (child.stdout?.closed && child.stderr?.closed) resolve();
-    else child.once("close", () => resolve());
-  });
+async function outputsDone(channels: readonly OutputChannel[], log: RunLog): Promise<void> {
+  const closed = Promise.all(channels.map((c) => c.ended));
   let timer: NodeJS.Timeout | undefined;
   const quiet = new Promise<void>((resolve) => {
     const check = () => {

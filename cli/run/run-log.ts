@@ -1,17 +1,23 @@
 import { closeSync, writeSync } from "node:fs";
-import { Writable } from "node:stream";
 import { LIMITS } from "../../bus/limits.js";
 import { LogRedactor } from "./log-redactor.js";
 import { TailBuffer } from "./tail-buffer.js";
 
+/** One of the child's outputs going into the log: whole chunks in, in order. */
+export interface LogOutput {
+  /** Redacts and writes `chunk` before returning (the caller may reuse its buffer). */
+  push(chunk: Buffer): void;
+  /** Writes what was held back (a last line without its newline). Idempotent. */
+  end(): void;
+}
+
 /**
  * The log file of one run: the child's stdout and stderr, each redacted line by line, into
- * one file, and the last lines of it for the event. Each output is piped in through a stream
- * whose writes complete only once the bytes are in the file, so backpressure reaches the child
- * through its pipes and memory stays bounded however much it prints. The file writes are
- * synchronous, as `tee`'s are: measured on 200 MB, a write stream's hand-offs to the thread
- * pool cost more than the writes. A log that cannot be written (disk full) stops logging,
- * never the command.
+ * one file, and the last lines of it for the event. Every chunk is in the file when `push`
+ * returns, so nothing queues: the runner reads the child's next output only after that, and
+ * memory stays bounded however much it prints. The file writes are synchronous, as `tee`'s
+ * are: measured on 200 MB, a write stream's hand-offs to the thread pool cost more than the
+ * writes. A log that cannot be written (disk full) stops logging, never the command.
  */
 export class RunLog {
   /** The last lines written, already redacted. */
@@ -32,20 +38,21 @@ export class RunLog {
     return this.failure;
   }
 
-  /** A stream to pipe one of the child's outputs into. */
-  input(): Writable {
+  /** Where one of the child's outputs goes; each has its own redactor (lines do not mix). */
+  output(): LogOutput {
     const redactor = new LogRedactor();
-    return new Writable({
-      highWaterMark: 64 * 1024,
-      write: (chunk: Buffer, _encoding, done) => {
+    let ended = false;
+    return {
+      push: (chunk) => {
+        this.lastActivity = Date.now();
         this.write(redactor.push(chunk));
-        done();
       },
-      final: (done) => {
+      end: () => {
+        if (ended) return;
+        ended = true;
         this.write(redactor.end());
-        done();
       },
-    });
+    };
   }
 
   /** Closes the file. */
@@ -60,7 +67,6 @@ export class RunLog {
   }
 
   private write(parts: Buffer[]): void {
-    this.lastActivity = Date.now();
     for (const part of parts) {
       if (part.length === 0) continue;
       this.tail.pushBytes(part);
