@@ -1,6 +1,6 @@
-// A floor of the dashboard's idle figure (run in a tmux pane by dashboard.bench.mjs): a
-// blessed screen with one box, drawn once, then waiting for keys. What any blessed UI costs
-// at rest.
+// A floor for the dashboard bench (run in a tmux pane by dashboard.bench.mjs): a blessed screen
+// with one box, drawn once, then waiting for keys; `?` shows a help box and Escape hides it, as
+// the dashboard's help does. What any blessed UI costs at rest, and for a key to reach the screen.
 import blessed from "blessed";
 
 const screen = blessed.screen({ fullUnicode: false, smartCSR: false, title: "bare blessed" });
@@ -10,6 +10,23 @@ blessed.box({
   height: "100%",
   border: { type: "line" },
   content: "bare blessed screen",
+});
+const help = blessed.box({
+  parent: screen,
+  top: "center",
+  left: "center",
+  width: 40,
+  height: 6,
+  hidden: true,
+  content: `┌─ Keys ${"─".repeat(31)}┐\n│ ? help${" ".repeat(31)}│\n│ q quit${" ".repeat(31)}│\n└${"─".repeat(38)}┘`,
+});
+screen.key(["?"], () => {
+  help.show();
+  screen.render();
+});
+screen.key(["escape"], () => {
+  help.hide();
+  screen.render();
 });
 screen.key(["q", "C-c"], () => {
   screen.destroy();
