@@ -4,6 +4,8 @@
 import blessed from "blessed";
 
 const screen = blessed.screen({ fullUnicode: false, smartCSR: false, title: "bare blessed" });
+// As the dashboard does: box-drawing characters as UTF-8, not the VT100 alternate set that tmux garbles.
+screen.tput.brokenACS = true;
 blessed.box({
   parent: screen,
   width: "100%",
@@ -20,12 +22,11 @@ const help = blessed.box({
   hidden: true,
   content: `┌─ Keys ${"─".repeat(31)}┐\n│ ? help${" ".repeat(31)}│\n│ q quit${" ".repeat(31)}│\n└${"─".repeat(38)}┘`,
 });
-screen.key(["?"], () => {
-  help.show();
-  screen.render();
-});
-screen.key(["escape"], () => {
-  help.hide();
+// Raw keypresses, as the dashboard reads them.
+screen.on("keypress", (ch, key) => {
+  if (ch === "?") help.show();
+  else if (key?.full === "escape") help.hide();
+  else return;
   screen.render();
 });
 screen.key(["q", "C-c"], () => {
