@@ -44,10 +44,11 @@ function figures(): Figure[] {
 }
 
 function namePattern(node: ts.Expression): RegExp {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return new RegExp(`^${escape(node.text)}$`);
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+    return new RegExp(`^${literal(node.text)}$`);
   if (ts.isTemplateExpression(node)) {
-    const parts = [escape(node.head.text), ...node.templateSpans.map((span) => `.+?${escape(span.literal.text)}`)];
+    const parts = [literal(node.head.text), ...node.templateSpans.map((span) => `.+?${literal(span.literal.text)}`)];
     return new RegExp(`^${parts.join("")}$`);
   }
   throw new Error(`a figure name that is not a literal: ${node.getText()}`);
