@@ -48,4 +48,17 @@ describe("TailBuffer", () => {
     tail.pushBytes(Buffer.from("日本\n"));
     expect(tail.toLines()).toEqual(["héllo wörld", "日本"]);
   });
+
+  it("keeps a character whole when a push ends in the middle of it", () => {
+    const bytes = Buffer.from("a日本\nb");
+    const tail = new TailBuffer(5, 1000);
+    for (let i = 0; i < bytes.length; i++) tail.pushBytes(bytes.subarray(i, i + 1));
+    expect(tail.toLines()).toEqual(["a日本", "b"]);
+  });
+
+  it("keeps the end of a long line pushed in small pieces within its budget", () => {
+    const tail = new TailBuffer(50, 100);
+    for (let i = 0; i < 1000; i++) tail.pushBytes(Buffer.from(`${String(i).padStart(4, "0")}-`));
+    expect(tail.toString()).toBe(Array.from({ length: 20 }, (_, i) => `${String(980 + i).padStart(4, "0")}-`).join(""));
+  });
 });

@@ -11,13 +11,24 @@ export class TailBuffer {
   private chars = 0;
   /** The last line, not ended yet. */
   private open = "";
+  /**
+   * Bytes pushed but not decoded yet (copies: a caller may reuse its buffer). Decoding waits
+   * until the tail is read, or until these outgrow `rawLimit`: on a long run most bytes
+   * pushed are pushed out again before anyone reads them.
+   */
+  private raw: Buffer[] = [];
+  private rawBytes = 0;
+  private readonly rawLimit: number;
 
   constructor(
     readonly maxLines = 50,
     readonly maxChars = 16 * 1024,
-  ) {}
+  ) {
+    // A character is at most 4 bytes: this much always holds what the budget can keep.
+    this.rawLimit = 4 * maxChars + 2 * maxLines;
+  }
 
-  /** Adds output bytes (UTF-8). Only the part that can still matter is decoded. */
+  /** Adds output bytes (UTF-8). Only the part that can still matter is kept, and decoded once read. */
   pushBytes(bytes: Buffer): void {
     // The last `maxLines + 1` newlines bound everything that can survive this push.
     let start = bytes.length;
@@ -34,11 +45,19 @@ export class TailBuffer {
       this.reset();
       start++;
     }
-    this.push(bytes.subarray(start).toString("utf8"));
+    const kept = Buffer.from(bytes.subarray(start));
+    this.raw.push(kept);
+    this.rawBytes += kept.length;
+    if (this.rawBytes > this.rawLimit) this.decodeRaw();
   }
 
   /** Adds output text. */
   push(text: string): void {
+    this.decodeRaw();
+    this.pushText(text);
+  }
+
+  private pushText(text: string): void {
     if (text === "") return;
     const parts = text.split("\n");
     const last = parts.pop() as string;
@@ -53,6 +72,7 @@ export class TailBuffer {
 
   /** The kept lines, oldest first (the open line last, if any). */
   toLines(): string[] {
+    this.decodeRaw();
     return this.open === "" ? [...this.lines] : [...this.lines, this.open];
   }
 
@@ -83,6 +103,17 @@ export class TailBuffer {
     this.lines.length = 0;
     this.chars = 0;
     this.open = "";
+    this.raw = [];
+    this.rawBytes = 0;
+  }
+
+  /** Decodes the raw bytes held, in one piece (a character split between pushes stays whole). */
+  private decodeRaw(): void {
+    if (this.raw.length === 0) return;
+    const bytes = this.raw.length === 1 ? (this.raw[0] as Buffer) : Buffer.concat(this.raw);
+    this.raw = [];
+    this.rawBytes = 0;
+    this.pushText(bytes.toString("utf8"));
   }
 }
 
