@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readSync } from "node:fs";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,21 @@ const expected = () =>
   Buffer.from(Array.from({ length: 300000 }, (_, i) => `${String(i).padStart(9, "0")}\n`).join(""));
 
 describe("output channels (how manifest run reads its command's output)", () => {
+  it("leaves no FIFO name behind: only the open ends keep the pipe", () => {
+    const dir = mkdtempSync(join(tmpdir(), "spark-fifo-home-"));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      const channels = fifoChannels(2);
+      expect(channels).toHaveLength(2);
+      expect(readdirSync(dir)).toEqual([]);
+      for (const c of channels ?? []) c.stop();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it("reads a child's whole output through a FIFO, byte for byte, and ends", async () => {
     const [channel] = fifoChannels(1) ?? [];
     expect(typeof channel?.stdio).toBe("number");

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, rmdirSync, unlinkSync } from "node:fs";
 import { type OnReadOpts, Socket, type SocketConstructorOpts } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,10 +44,11 @@ export function openOutputChannels(count: number, mkfifo = "mkfifo"): OutputChan
 /** FIFO channels, or undefined when they cannot be made here (no mkfifo, no temp dir). */
 export function fifoChannels(count: number, mkfifo = "mkfifo"): OutputChannel[] | undefined {
   let dir: string | undefined;
+  let names: string[] = [];
   const fds: number[] = [];
   try {
     dir = mkdtempSync(join(tmpdir(), "spark-run-"));
-    const names = Array.from({ length: count }, (_, i) => join(dir as string, String(i)));
+    names = Array.from({ length: count }, (_, i) => join(dir as string, String(i)));
     execFileSync(mkfifo, ["-m", "600", ...names], { stdio: "ignore" });
     const channels = names.map((name) => {
       // The read end first, non-blocking: opening the write end then does not wait for a reader.
@@ -62,7 +63,9 @@ export function fifoChannels(count: number, mkfifo = "mkfifo"): OutputChannel[] 
     for (const fd of fds) closeQuietly(fd);
     return undefined;
   } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    // The open ends keep the pipes; their names go at once (plain unlinks: rm -r is slow to load).
+    for (const name of names) removeQuietly(() => unlinkSync(name));
+    if (dir) removeQuietly(() => rmdirSync(dir as string));
   }
 }
 
@@ -132,6 +135,14 @@ function pipeChannel(): OutputChannel {
       done();
     },
   };
+}
+
+function removeQuietly(remove: () => void): void {
+  try {
+    remove();
+  } catch {
+    // Never made, or already gone.
+  }
 }
 
 function closeQuietly(fd: number): void {
