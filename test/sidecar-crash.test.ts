@@ -15,7 +15,7 @@ import { tempProject } from "./helpers/temp-project.js";
 // reach the agent's session exactly once. The model is the scripted mock on 127.0.0.1.
 
 const CONFIG = "export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 } };\n";
-/** Each case starts up to three sidecars, each loading the Pi SDK: seconds apiece on 2 busy cores. */
+/** Each case starts two sidecars, each loading the Pi SDK: seconds apiece on 2 busy cores. */
 const STARTUP_MS = 30_000;
 
 beforeAll(requireBuild);
@@ -97,11 +97,15 @@ describe("manifest sidecar killed (SIGKILL) between claim and ack, then restarte
     "at %s, in %s: the event reaches the agent exactly once",
     async (fault, _what, seeded) => {
       const p = await project();
-      if (seeded) await deliverAndStop(p, emit(p.paths, "warm-up"));
-      const requestsBefore = p.model.requests.length;
-
-      const crashing = sidecar(p, fault);
+      // An ongoing session: the same sidecar first delivers another event (so its session is
+      // on disk with an exchange), and dies the second time it reaches the fault point.
+      const crashing = sidecar(p, seeded ? `${fault}:2` : fault);
       await crashing.ready();
+      if (seeded) {
+        const warmUp = emit(p.paths, "warm-up");
+        await waitFor(() => jsonFiles(p.paths.delivered).includes(`${warmUp}.json`), "the warm-up", STARTUP_MS);
+      }
+      const requestsBefore = p.model.requests.length;
       const id = emit(p.paths, "create-user");
       const crash = await crashing.exit;
       expect(crash.signal).toBe("SIGKILL");
@@ -122,6 +126,6 @@ describe("manifest sidecar killed (SIGKILL) between claim and ack, then restarte
       const resent = restarted.lines().filter((l) => l.type === "spark" && String(l.text).includes(id));
       expect(resent).toHaveLength(fault === "after-inject" && seeded ? 0 : 1);
     },
-    3 * STARTUP_MS,
+    4 * STARTUP_MS,
   );
 });
