@@ -113,6 +113,7 @@ function baseFacts(): DoctorFacts {
     piTrust: { state: "undecided", store: "/s" },
     piSettings: { state: "missing" },
     config: { state: "ok", file: undefined },
+    toolLevels: { development: "full", production: "approve" },
     bus: { exists: true, gitignore: true, missing: [], loose: [] },
     pause: { kind: "none" },
     staleMinutes: 30,
@@ -122,6 +123,7 @@ function baseFacts(): DoctorFacts {
     sidecar: undefined,
     runs: [],
     tmux: { found: true, version: "tmux 3.3a" },
+    tools: { sidecar: undefined, found: [] },
     git: { state: "no-repo" },
   };
 }
