@@ -19,7 +19,12 @@ import { type LoadedPi, loadPiSdk, PiMissingError, type PiSdk } from "./pi-sdk.j
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
 import { lastBatchUnanswered } from "./resume.js";
 import type { ScriptedModel } from "./scripted-model.js";
-import { ownSessionFile, releaseSessionFile, removeStaleEmptySessionFiles } from "./session-file.js";
+import {
+  ownSessionFile,
+  releaseSessionFile,
+  removeStaleEmptySessionFiles,
+  tightenSessionFile,
+} from "./session-file.js";
 import { type WatchOnly, watchOnlyInfo } from "./watch-only.js";
 
 /** Everything the sidecar host reports, in order. */
@@ -107,6 +112,9 @@ async function startLockedHost(
   });
   const replay = options.replay ? await startReplayAgent(loaded.paths.spark) : undefined;
   const agentDir = replay?.agentDir ?? options.agentDir ?? pi.sdk.getAgentDir();
+  // Pi 0.73 appends to a session file made ahead (0600 from its first byte); Pi 1.x makes its
+  // own, exclusively, at its first flush: that one is tightened as soon as it exists.
+  const piMakesSessionFile = pi.installed.name !== "@mariozechner/pi-coding-agent";
   const listeners = new Set<(item: HostItem) => void>();
   // What happens during start-up (the health report, the first status) is kept for the
   // first subscriber, which can only subscribe once the host is returned.
@@ -157,15 +165,20 @@ async function startLockedHost(
       fallback = created.modelFallbackMessage;
       return { ...created, services, diagnostics: services.diagnostics };
     },
-    { cwd: root, agentDir, sessionManager: openSessionManager(pi.sdk, root, sessionDir) },
+    { cwd: root, agentDir, sessionManager: openSessionManager(pi.sdk, root, sessionDir, piMakesSessionFile) },
   );
 
   let session: AgentSession = runtime.session;
   current = session;
   let unsubscribe = () => {};
+  const ownFile = (file: string | undefined) => (piMakesSessionFile ? tightenSessionFile(file) : ownSessionFile(file));
   const bind = async (s: AgentSession) => {
     unsubscribe();
+    let privateFile = !piMakesSessionFile;
     unsubscribe = s.subscribe((event) => {
+      // Pi writes after its own handlers of these: the file may first exist at the next one.
+      if (!privateFile && (event.type === "message_end" || event.type === "turn_end" || event.type === "agent_end"))
+        privateFile = tightenSessionFile(s.sessionFile);
       const item = toConversationItem(event);
       if (item) emit(item);
     });
@@ -177,7 +190,7 @@ async function startLockedHost(
   };
   runtime.setRebindSession(async (s) => {
     // A replacement session (a /new) gets a new file: private from its first byte too.
-    ownSessionFile(s.sessionFile);
+    ownFile(s.sessionFile);
     session = s;
     current = s;
     await bind(s);
@@ -264,10 +277,11 @@ async function startLockedHost(
 }
 
 /** The session to continue (or a new one), its file created 0600 before Pi writes to it. */
-function openSessionManager(pi: PiSdk, root: string, sessionDir: string): SessionManager {
+function openSessionManager(pi: PiSdk, root: string, sessionDir: string, piMakesSessionFile: boolean): SessionManager {
   removeStaleEmptySessionFiles(sessionDir);
   const manager = pi.SessionManager.continueRecent(root, sessionDir);
-  ownSessionFile(manager.getSessionFile());
+  if (piMakesSessionFile) tightenSessionFile(manager.getSessionFile());
+  else ownSessionFile(manager.getSessionFile());
   return manager;
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fstatSync, openSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fstatSync, openSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { FILE_MODE } from "../bus/secure-fs.js";
 
@@ -11,6 +11,18 @@ import { FILE_MODE } from "../bus/secure-fs.js";
  */
 export function ownSessionFile(file: string | undefined): void {
   if (!file) return;
+  tightenSessionFile(file, true);
+}
+
+/**
+ * Pi 1.x creates a new session file exclusively (`wx`) at its first flush: a file made ahead
+ * of it fails that flush. There the folder (`.spark/sessions`, 0700) keeps the file private
+ * until the host tightens its own mode, as soon as it sees the first message written. Returns
+ * whether the file exists with the private mode now.
+ */
+export function tightenSessionFile(file: string | undefined, create = false): boolean {
+  if (!file) return false;
+  if (!create && !existsSync(file)) return false;
   // "a": creates it if missing (with this mode), never truncates one being continued.
   const fd = openSync(file, "a", FILE_MODE);
   try {
@@ -19,6 +31,7 @@ export function ownSessionFile(file: string | undefined): void {
   } finally {
     closeSync(fd);
   }
+  return true;
 }
 
 /** Removes the session file if Pi never wrote to it (the sidecar ended before any run). */

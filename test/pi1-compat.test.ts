@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { versionAtLeast } from "../cli/doctor/checks.js";
@@ -107,8 +107,10 @@ describe.skipIf(PI1_MODULES === "")("Spark on Pi 1.x", () => {
     const asked = model.requests.filter((r) => JSON.stringify(r.messages).includes(id));
     expect(asked).toHaveLength(1);
     const sessions = join(paths.spark, "sessions");
-    const entries = readdirSync(sessions)
-      .filter((n) => n.endsWith(".jsonl"))
+    // Pi 1.x makes its session file itself (exclusively): the host tightens it once it exists.
+    const files = readdirSync(sessions).filter((n) => n.endsWith(".jsonl"));
+    expect(files.map((n) => statSync(join(sessions, n)).mode & 0o777)).toEqual([0o600]);
+    const entries = files
       .flatMap((n) => readFileSync(join(sessions, n), "utf8").trim().split("\n"))
       .map((l) => JSON.parse(l) as { type: string; customType?: string; details?: { ids?: string[] } });
     const batches = entries.filter((e) => e.type === "custom_message" && e.customType === "spark-events");
