@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -150,12 +150,13 @@ describe("requeueEntry", () => {
     expect(existsSync(clashed.path)).toBe(true);
   });
 
-  it("only requeues rejected or expired entries, and says when the file is gone", () => {
+  it("requeues rejected, expired or delivered entries (a second look), never a claimed one, and says when the file is gone", () => {
     const { paths } = tempProject();
     const scene = busScene(paths);
     const entries = listEntries(paths);
-    expect(requeueEntry(paths, byName(entries, scene.delivered))).toMatchObject({ ok: false, kind: "state" });
     expect(requeueEntry(paths, byName(entries, scene.claimed))).toMatchObject({ ok: false, kind: "state" });
+    expect(requeueEntry(paths, byName(entries, scene.delivered))).toMatchObject({ ok: true });
+    expect(readdirSync(paths.events)).toContain(scene.delivered);
     const expired = byName(entries, scene.expired);
     requeueEntry(paths, expired);
     expect(requeueEntry(paths, expired)).toMatchObject({ ok: false, kind: "gone" });
