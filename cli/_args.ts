@@ -5,7 +5,7 @@ export const jsonArg = {
 
 /**
  * Marks a command whose arguments after the first word belong to another program (see
- * `ownFlags` in _dispatch.ts): `manifest run grep -h x` hands `-h` to grep.
+ * `scanFlags` in _flags.ts): `manifest run grep -h x` hands `-h` to grep.
  */
 export function passthrough<T extends object>(meta: T): T & { passthrough: true } {
   return { ...meta, passthrough: true };

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { CliError, EXIT, EXIT_CODES_HELP, usageError } from "./_errors.js";
+import { scanFlags, suggestFlag } from "./_flags.js";
 import { createOutput } from "./_output.js";
 import { nearest } from "./_suggest.js";
 
@@ -29,7 +30,8 @@ async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolve
   for (;;) {
     const subCommands = await resolve(command.subCommands);
     if (!subCommands || Object.keys(subCommands).length === 0) return { command, parent, rest, path };
-    const index = subCommandIndex(rest, (await resolve(command.args)) ?? {});
+    const args = (await resolve(command.args)) ?? {};
+    const index = subCommandIndex(rest, args);
     const name = index === -1 ? undefined : rest[index];
     if (name === undefined) return { command, parent, rest, path };
     const names = Object.keys(subCommands);
@@ -37,6 +39,9 @@ async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolve
     if (!found) {
       const guess = nearest(name, names);
       const where = ["manifest", ...path].join(" ");
+      // `events --stat rejected`: the misspelt option, not its value, is the mistake.
+      const [badFlag] = scanFlags(rest.slice(0, index), args, false).unknown;
+      if (badFlag !== undefined) throw unknownOption(badFlag, args, where);
       throw usageError(
         `Unknown command "${name}" for \`${where}\`.${guess ? ` Did you mean \`${where} ${guess}\`?` : ""}`,
         `Run \`${where} --help\` to see the commands.`,
@@ -83,12 +88,17 @@ export async function runCli(root: AnyCommand, argv: string[], version: string):
       return EXIT.ok;
     }
     const resolved = await resolveCommand(root, argv);
-    const flags = ownFlags(resolved);
+    const args = (await resolve(resolved.command.args)) ?? {};
+    const passthrough = Boolean((resolved.command.meta as { passthrough?: boolean } | undefined)?.passthrough);
+    const scan = scanFlags(resolved.rest, args, passthrough);
+    const flags = resolved.rest.slice(0, scan.ownLength);
     out = createOutput(flags.includes("--json"));
     if (flags.includes("--help") || flags.includes("-h")) {
       await printUsage(resolved);
       return EXIT.ok;
     }
+    const [unknown] = scan.unknown;
+    if (unknown !== undefined) throw unknownOption(unknown, args, ["manifest", ...resolved.path].join(" "));
     const subCommands = await resolve(resolved.command.subCommands);
     if (!resolved.command.run && subCommands && Object.keys(subCommands).length > 0) {
       await printUsage(resolved);
@@ -114,17 +124,13 @@ export async function runCli(root: AnyCommand, argv: string[], version: string):
   }
 }
 
-/**
- * The arguments that belong to the command itself: everything before `--`, and for a
- * command that runs another program (`meta.passthrough`, e.g. `manifest run`), everything
- * before that program's name: `manifest run grep -h x` passes `-h` to grep.
- */
-function ownFlags(resolved: Resolved): string[] {
-  const dashDash = resolved.rest.indexOf("--");
-  const own = dashDash === -1 ? resolved.rest : resolved.rest.slice(0, dashDash);
-  if (!(resolved.command.meta as { passthrough?: boolean } | undefined)?.passthrough) return own;
-  const program = own.findIndex((a) => !a.startsWith("-"));
-  return program === -1 ? own : own.slice(0, program);
+/** A flag the command does not define: a usage error naming the closest one it does. */
+function unknownOption(typed: string, args: ArgsDef, where: string): CliError {
+  const guess = suggestFlag(typed, args, nearest);
+  return usageError(
+    `Unknown option "${typed}" for \`${where}\`.${guess ? ` Did you mean \`${guess}\`?` : ""}`,
+    `Run \`${where} --help\` to see its options.`,
+  );
 }
 
 /** Usage with the full command path (`manifest spark status`), the command's details and the exit codes. */
