@@ -81,6 +81,7 @@ function subCommandIndex(argv: readonly string[], args: ArgsDef): number {
  * one or two lines on stderr (and a JSON error document with `--json`) and an exit code.
  */
 export async function runCli(root: AnyCommand, argv: string[], version: string): Promise<number> {
+  process.stdout.on("error", endQuietlyWhenReaderLeft);
   let out = createOutput(argv.includes("--json"));
   try {
     if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
@@ -141,6 +142,16 @@ async function printUsage(resolved: Resolved): Promise<void> {
   let text = `${await renderUsage(resolved.command, parent)}\n\n${details ? `${details}\n\n` : ""}${EXIT_CODES_HELP}\n`;
   if (!process.stdout.isTTY || process.env.NO_COLOR) text = stripVTControlCharacters(text);
   process.stdout.write(text);
+}
+
+/**
+ * The reader of stdout went away (`manifest doctor | head -1`): what is left to print has
+ * nowhere to go, which is how a pipe ends, not an error. Later writes are dropped and the
+ * command finishes with its own exit code; anything else on stdout is still a crash.
+ */
+function endQuietlyWhenReaderLeft(error: NodeJS.ErrnoException): void {
+  if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+  throw error;
 }
 
 function isCittyUsageError(error: unknown): boolean {
