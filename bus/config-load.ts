@@ -30,18 +30,36 @@ export interface LoadedConfig {
   paths: BusPaths;
 }
 
+/** What made a folder the project root. */
+export type ProjectMarker = "SPARK_ROOT" | "config" | ".spark" | "package.json" | ".git";
+
+/** A project root and the marker that chose it. */
+export interface LocatedProject {
+  root: string;
+  by: ProjectMarker;
+}
+
 /**
- * The project root: `SPARK_ROOT`, else the nearest folder upward holding a Spark config or
- * `.spark/`, else the nearest holding `package.json`, else `start`.
+ * Finds the project root upward from `start`: `SPARK_ROOT` when set, else the nearest folder
+ * holding a Spark config or `.spark/` (anywhere up: Spark set up at a monorepo's top serves
+ * its packages), else the nearest holding `package.json` or `.git`. Undefined when none is
+ * found: nothing there is a project.
  */
-export function findProjectRoot(start = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SPARK_ROOT) return resolve(env.SPARK_ROOT);
-  let firstPackage: string | undefined;
+export function locateProject(start = process.cwd(), env: NodeJS.ProcessEnv = process.env): LocatedProject | undefined {
+  if (env.SPARK_ROOT) return { root: resolve(env.SPARK_ROOT), by: "SPARK_ROOT" };
+  let nearest: LocatedProject | undefined;
   for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (CONFIG_CANDIDATES.some((c) => existsSync(join(dir, c))) || isDir(join(dir, ".spark"))) return dir;
-    if (!firstPackage && existsSync(join(dir, "package.json"))) firstPackage = dir;
-    if (dirname(dir) === dir) return firstPackage ?? resolve(start);
+    if (CONFIG_CANDIDATES.some((c) => existsSync(join(dir, c)))) return { root: dir, by: "config" };
+    if (isDir(join(dir, ".spark"))) return { root: dir, by: ".spark" };
+    if (!nearest && existsSync(join(dir, "package.json"))) nearest = { root: dir, by: "package.json" };
+    if (!nearest && existsSync(join(dir, ".git"))) nearest = { root: dir, by: ".git" };
+    if (dirname(dir) === dir) return nearest;
   }
+}
+
+/** The project root (see `locateProject`), or `start` itself when nothing marks one. */
+export function findProjectRoot(start = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return locateProject(start, env)?.root ?? resolve(start);
 }
 
 /**

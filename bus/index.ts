@@ -41,7 +41,9 @@ export {
   findConfigFile,
   findProjectRoot,
   type LoadedConfig,
+  type LocatedProject,
   loadConfig,
+  locateProject,
   SparkConfigError,
 } from "./config-load.js";
 export {

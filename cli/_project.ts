@@ -1,9 +1,45 @@
-import { findProjectRoot, type LoadedConfig, loadConfig, SparkConfigError } from "../bus/config-load.js";
+import {
+  findProjectRoot,
+  type LoadedConfig,
+  type LocatedProject,
+  loadConfig,
+  locateProject,
+  SparkConfigError,
+} from "../bus/config-load.js";
 import { type BusPaths, busPaths } from "../bus/paths.js";
 import { CliError, EXIT } from "./_errors.js";
 
-/** The project the command works on: `SPARK_ROOT`, else found upward from the cwd. */
+/** What each marker is called when saying how the root was found. */
+export const MARKER_NAMES: Readonly<Record<LocatedProject["by"], string>> = {
+  SPARK_ROOT: "SPARK_ROOT",
+  config: "config/spark.ts",
+  ".spark": ".spark/",
+  "package.json": "package.json",
+  ".git": ".git",
+};
+
+/**
+ * The project the command works on, and the marker that chose it: `SPARK_ROOT`, else found
+ * upward from the cwd. Outside any project it refuses: a `.spark/` made in an empty folder
+ * (or a home folder) would be a bus nobody reads.
+ */
+export function locatedProject(cwd = process.cwd()): LocatedProject {
+  const found = locateProject(cwd);
+  if (found) return found;
+  throw new CliError(
+    `No project here: neither ${cwd} nor any folder above it has a package.json, .git, config/spark.ts or .spark/.`,
+    "E_NO_PROJECT",
+    "Run this in your app's folder, or set Spark up in this one first: `manifest spark init`.",
+  );
+}
+
+/** The project root (see `locatedProject`). */
 export function projectRoot(): string {
+  return locatedProject().root;
+}
+
+/** Where `spark init` sets Spark up: the project around the cwd, or the cwd itself, which init makes one. */
+export function initRoot(): string {
   return findProjectRoot(process.cwd());
 }
 

@@ -34,6 +34,8 @@ const agentJson = z.object({
 export const statusSchema = z.object({
   ok: z.literal(true),
   root: z.string(),
+  /** What made `root` the project: SPARK_ROOT, config/spark.ts, .spark/, package.json or .git. */
+  rootFoundBy: z.string(),
   enabled: z.boolean(),
   environment: z.string(),
   behavior: z.string(),

@@ -262,7 +262,7 @@ describe("manifest hooks: living with other hooks", () => {
   });
 
   it("outside a git repository says so and what to do", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject({ "package.json": '{"name":"x"}\n' });
     const result = await manifest(["hooks", "install", "--json"], root, GIT_ENV);
     expect(result.code).toBe(1);
     const doc = errorSchema.parse(result.json());

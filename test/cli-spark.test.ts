@@ -13,9 +13,12 @@ import { tempProject } from "./helpers/temp-project.js";
 
 beforeAll(requireBuild);
 
+/** A project of the smallest kind: a package.json. */
+const PROJECT = { "package.json": '{"name":"x"}\n' };
+
 describe("manifest spark pause / resume / status", () => {
   it("round-trips a pause in JSON mode, each document matching its schema", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject(PROJECT);
     const paused = await manifest(["spark", "pause", "deploying v2", "--by", "alice", "--json"], root);
     expect(paused.code).toBe(0);
     expect(pauseResultSchema.parse(paused.json())).toMatchObject({ pause: { by: "alice", reason: "deploying v2" } });
@@ -32,7 +35,7 @@ describe("manifest spark pause / resume / status", () => {
   });
 
   it("round-trips a pause in readable mode", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject(PROJECT);
     const paused = await manifest(["spark", "pause", "lunch"], root);
     expect(paused.stdout).toContain("Spark paused by");
     expect(paused.stdout).toContain("lunch");
@@ -45,7 +48,7 @@ describe("manifest spark pause / resume / status", () => {
   });
 
   it("leaves a person's pause alone when resume is limited to another writer", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject(PROJECT);
     await manifest(["spark", "pause", "--by", "alice"], root);
     const resumed = await manifest(["spark", "resume", "--if-by", "git-hook", "--json"], root);
     expect(resumed.json()).toMatchObject({ resumed: false, wasPaused: true });

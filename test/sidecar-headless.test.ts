@@ -222,7 +222,7 @@ describe("manifest sidecar --headless", () => {
   });
 
   it("refuses a model Pi does not know, saying how to list them", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject({ "package.json": '{"name":"x"}\n' });
     const sidecar = startSidecar(root, piEnv(piAgentDir(root)), ["--model", "nope/nothing"]);
     const result = await sidecar.done;
     expect(result.code).toBe(2);

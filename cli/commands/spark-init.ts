@@ -3,7 +3,7 @@ import { jsonArg } from "../_args.js";
 import { CliError } from "../_errors.js";
 import { createOutput, type Output } from "../_output.js";
 import { needsTrust, piPackageOf, readPiTrust, trustAdvice } from "../_pi-trust.js";
-import { projectPathsLenient, projectRoot } from "../_project.js";
+import { initRoot, projectPathsLenient } from "../_project.js";
 import { findPi } from "../doctor/facts.js";
 import { applyInit, gatherInitFacts } from "../init/files.js";
 import { type InitChange, type InitNote, planInit } from "../init/plan.js";
@@ -28,7 +28,7 @@ export const initCommand = defineCommand({
   run({ args }) {
     const out = createOutput(Boolean(args.json));
     const dryRun = Boolean(args["dry-run"]);
-    const root = projectRoot();
+    const root = initRoot();
     const { paths } = projectPathsLenient(root);
     const facts = gatherInitFacts(root, paths, {
       enabled: args.entry !== false,

@@ -8,7 +8,7 @@ import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
 import { approvalLines } from "../_approval.js";
 import { jsonArg } from "../_args.js";
 import { createOutput, type Output } from "../_output.js";
-import { projectConfig } from "../_project.js";
+import { locatedProject, MARKER_NAMES, projectConfig } from "../_project.js";
 import type { StatusJson } from "../schemas.js";
 import type { ApprovalJson } from "../schemas-approvals.js";
 
@@ -21,7 +21,8 @@ export const statusCommand = defineCommand({
   args: { ...jsonArg },
   run({ args }) {
     const out = createOutput(Boolean(args.json));
-    const { root, paths, config } = projectConfig();
+    const where = locatedProject();
+    const { root, paths, config } = projectConfig(where.root);
     const now = Date.now();
     // Whoever finds dead entries cleans them (bus-protocol.md): status shows the bus as it is
     // once they are gone. A bus this user may not write to is shown as it is.
@@ -33,17 +34,28 @@ export const statusCommand = defineCommand({
     }
     const snapshot = busSnapshot(paths, config);
     const repeats = pendingRepeats(paths);
-    out.document(statusJson(root, snapshot, cleaned, repeats.repeats));
-    if (!out.json) printStatus(out, snapshot, now, cleaned, repeats);
+    const foundBy = MARKER_NAMES[where.by];
+    out.document(statusJson(root, snapshot, foundBy, cleaned, repeats.repeats));
+    if (!out.json) {
+      out.line(`${out.style.bold("Project".padEnd(8))}${root} ${out.style.dim(`(found by ${foundBy})`)}`);
+      printStatus(out, snapshot, now, cleaned, repeats);
+    }
     return 0;
   },
 });
 
 /** The `--json` document (see `statusSchema`). */
-export function statusJson(root: string, s: BusSnapshot, cleaned?: DeadEntriesReport, repeats = 0): StatusJson {
+export function statusJson(
+  root: string,
+  s: BusSnapshot,
+  rootFoundBy: string,
+  cleaned?: DeadEntriesReport,
+  repeats = 0,
+): StatusJson {
   return {
     ok: true,
     root,
+    rootFoundBy,
     enabled: s.enabled,
     environment: s.environment,
     behavior: s.behavior,
