@@ -342,6 +342,20 @@ describe("manifest run: scripts, schedules, logs, config", () => {
     expect(p.logs()[0]).toMatch(/^dev-/);
   });
 
+  it("runs the package.json script `test`, not /usr/bin/test, and says which one ran", async () => {
+    const p = project({
+      "package.json": JSON.stringify({ name: "app", scripts: { test: "node exit.js 0 1" } }),
+      "package-lock.json": "{}",
+    });
+    const result = await manifest(["run", "test"], p.root);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("line 1");
+    expect(result.stderr).toContain("`test` is a package.json script and a program on PATH");
+    expect(result.stderr).toMatch(/running the script \(npm run test\)\. For the program: manifest run \/\S+\/test/);
+    // The script passed: no bogus failure event from /usr/bin/test run without arguments.
+    expect(p.events()).toEqual([]);
+  });
+
   it("re-runs with --every, each failure an event with one fingerprint, until Ctrl+C", async () => {
     const p = project();
     const runner = start(["run", "--every", "1s", "--json", "node", "exit.js", "2", "1"], p.root);

@@ -23,7 +23,6 @@ describe("resolveCommand", () => {
       file: "/usr/local/bin/node",
       args: ["a.js"],
       name: "node",
-      shadowedScript: false,
     });
   });
 
@@ -37,16 +36,20 @@ describe("resolveCommand", () => {
       script: "dev",
       manager: "pnpm",
       managerReason: "pnpm-lock.yaml",
+      shadowedProgram: undefined,
     });
   });
 
-  it("prefers the program, and says a script of that name exists", () => {
+  it("prefers the script, as bun run does, and names the program of that name it shadows", () => {
     const ctx = context({ "/usr/bin/test": "executable", "/usr/bin/pnpm": "executable" }, { test: "vitest" });
     expect(resolveCommand("test", [], ctx)).toMatchObject({
-      kind: "program",
-      file: "/usr/bin/test",
-      shadowedScript: true,
+      kind: "script",
+      file: "/usr/bin/pnpm",
+      args: ["run", "test"],
+      shadowedProgram: "/usr/bin/test",
     });
+    // The program stays reachable by its path.
+    expect(resolveCommand("/usr/bin/test", [], ctx)).toMatchObject({ kind: "program", file: "/usr/bin/test" });
   });
 
   it("takes a word with a slash as a path from the working folder", () => {

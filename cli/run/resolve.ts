@@ -22,7 +22,7 @@ export interface ResolveContext {
 
 /** A command ready to spawn (no shell: `file` gets `args` as they are). */
 export type Resolved =
-  | { kind: "program"; file: string; args: string[]; name: string; shadowedScript: boolean }
+  | { kind: "program"; file: string; args: string[]; name: string }
   | {
       kind: "script";
       file: string;
@@ -31,6 +31,8 @@ export type Resolved =
       script: string;
       manager: PackageManager;
       managerReason: string;
+      /** A program on PATH of the same name, which the script won over (`test` and /usr/bin/test). */
+      shadowedProgram: string | undefined;
     };
 
 /** Why a command cannot start (exit 127), with what to do next. */
@@ -43,24 +45,21 @@ export interface CannotStart {
 
 /**
  * Decides what `manifest run <command> <args…>` runs. A command with a slash is a path. A
- * bare name is a program on PATH if there is one, else a script of the nearest package.json
- * (run by the project's package manager), else it cannot start. Programs win so that
- * `manifest run node server.js` never runs a script that happens to be called `node`.
+ * bare name is a script of the nearest package.json (run by the project's package manager)
+ * if there is one, else a program on PATH, else it cannot start. Scripts win, as in `bun
+ * run`: `manifest run test` means the project's tests, never /usr/bin/test; the program
+ * stays reachable by its path.
  */
 export function resolveCommand(command: string, args: readonly string[], ctx: ResolveContext): Resolved | CannotStart {
   if (command.includes("/")) {
     const file = isAbsolute(command) ? command : resolve(ctx.cwd, command);
     const kind = ctx.kind(file);
-    if (kind === "executable") return { kind: "program", file, args: [...args], name: command, shadowedScript: false };
+    if (kind === "executable") return { kind: "program", file, args: [...args], name: command };
     if (kind === "missing")
       return cannotStart("ENOENT", `\`${command}\` not found: ${file} does not exist.`, "Check the path.");
     return notExecutable(command, file, kind);
   }
   const onPath = findOnPath(command, ctx);
-  if (onPath.executable) {
-    const shadowedScript = ctx.packageJson?.scripts[command] !== undefined;
-    return { kind: "program", file: onPath.executable, args: [...args], name: command, shadowedScript };
-  }
   const script = ctx.packageJson?.scripts[command];
   if (script !== undefined) {
     const detected = ctx.packageManager();
@@ -80,8 +79,10 @@ export function resolveCommand(command: string, args: readonly string[], ctx: Re
       script: command,
       manager: detected.manager,
       managerReason: detected.reason,
+      shadowedProgram: onPath.executable,
     };
   }
+  if (onPath.executable) return { kind: "program", file: onPath.executable, args: [...args], name: command };
   if (onPath.other) return notExecutable(command, onPath.other, "file");
   const scripts = Object.keys(ctx.packageJson?.scripts ?? {});
   const where = ctx.packageJson ? "a script in package.json" : "a package.json script (no package.json found)";

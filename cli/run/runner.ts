@@ -48,9 +48,9 @@ export async function runCommandLine(argv: RunArgv, cwd = process.cwd(), env = p
       EXIT.notFound,
     );
   }
-  if (resolved.kind === "program" && resolved.shadowedScript) {
+  if (resolved.kind === "script" && resolved.shadowedProgram) {
     out.note(
-      `manifest run: \`${argv.command}\` is a program on PATH (${resolved.file}) and a package.json script: running the program. For the script: manifest run npm run ${argv.command}`,
+      `manifest run: \`${argv.command}\` is a package.json script and a program on PATH (${resolved.shadowedProgram}): running the script (${resolved.manager} run ${argv.command}). For the program: manifest run ${resolved.shadowedProgram}`,
     );
   }
   const logName = sanitizeLogName(argv.options.name ?? (resolved.kind === "script" ? resolved.script : argv.command));
