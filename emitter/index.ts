@@ -109,7 +109,7 @@ export const spark = {
     }
   },
 
-  /** Wraps a fetch-style handler (Bun.serve, Hono): throws and 5xx responses become events. */
+  /** Wraps a fetch-style handler (Bun.serve, Hono): throws and 5xx responses become events; 4xx responses do not. */
   wrapFetch<H extends FetchHandler>(handler: H, options?: WrapOptions<Request>): H {
     core(); // load at start-up, not on the first failing request
     return wrapFetch(handler, { capture: wrapperCapture, ledger: state.ledger, track }, options);
@@ -123,7 +123,7 @@ export const spark = {
     while (state.inFlight.size > 0) await Promise.all([...state.inFlight]);
   },
 
-  /** Wraps a `node:http` request listener: throws become a 500 and an event, 5xx responses events. */
+  /** Wraps a `node:http` request listener: throws become a 500 and an event, 5xx responses events; 4xx responses do not. */
   wrapNodeHandler<L extends (request: IncomingMessage, response: ServerResponse) => unknown>(
     listener: L,
     options?: WrapOptions<Parameters<L>[0]>,

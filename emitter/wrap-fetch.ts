@@ -13,6 +13,8 @@ const BODY_READ_TIMEOUT_MS = 100;
  * becomes a `server-error` event. Behaviour is unchanged: the response is returned and a
  * throw is rethrown at once; the event is written after, off the request's path. A request
  * the app reported itself (`captureServerError` with its request id) is not reported again.
+ * A 4xx response (a validation error) is not a server error and writes nothing; a throw is
+ * reported as a 500 whatever it carries, so return deliberate 4xx responses, never throw them.
  */
 export function wrapFetch<H extends FetchHandler>(
   handler: H,

@@ -11,6 +11,8 @@ type Listener<Req extends IncomingMessage, Res extends ServerResponse> = (reques
  * that ends with a 5xx becomes an event too. The request id is read from `x-request-id`, or
  * made and set on the request headers so the app's own `captureServerError` calls reuse it:
  * a request the app reported itself is not reported again (one request, one event).
+ * A 4xx the app sends (a validation error) is not a server error and writes nothing; a throw
+ * is a 500 whatever it carries, so answer deliberate 4xx responses before they escape.
  */
 export function wrapNodeHandler<Req extends IncomingMessage, Res extends ServerResponse>(
   listener: Listener<Req, Res>,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HELLO_APP_FIX_EDIT } from "../sidecar/replay-model.js";
@@ -42,6 +42,22 @@ describe("the example app", () => {
       expect(event.error.message).toContain("toUpperCase");
       expect(event.error.stack).toContain("features/create-user.js");
       expect(JSON.stringify(event)).not.toContain("s3cret-pw");
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("answers its own 400 (name is required) as a 400, with no event: a deliberate 4xx is not a server error", async () => {
+    const { root } = tempProject();
+    copyHelloApp(root);
+    const app = await startHelloApp(root);
+    try {
+      const missing = await createUser(app.url, { email: "ada@example.com" });
+      expect(missing.status).toBe(400);
+      expect(missing.body).toMatchObject({ status: 400, message: "name is required" });
+      const empty = await createUser(app.url, { name: " " });
+      expect(empty.status).toBe(400);
+      expect(existsSync(join(root, ".spark/events")) ? events(root) : []).toEqual([]);
     } finally {
       await app.stop();
     }

@@ -40,6 +40,11 @@ async function handle(req, res) {
     const data = await feature.handle(input);
     send(res, 200, { status: 200, message: "ok", data, meta: { feature: feature.name, request_id: requestId } });
   } catch (error) {
+    // A deliberate 4xx (`name is required`) is the client's mistake, answered as such: not a
+    // server error, so no event.
+    if (error.status >= 400 && error.status < 500) {
+      return send(res, error.status, { status: error.status, message: error.message });
+    }
     // What a framework does for you: the failure, with its feature and input, goes to Spark.
     spark.captureServerError({ feature: feature.name, route, status: 500, requestId, error, input });
     send(res, 500, {
