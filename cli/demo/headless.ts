@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type DemoProject, manifestArgv } from "./project.js";
-import { story } from "./story.js";
+import { type StoryStep, story } from "./story.js";
 
 export interface HeadlessDemoOptions {
   project: DemoProject;
@@ -10,7 +10,7 @@ export interface HeadlessDemoOptions {
   replay: boolean;
   /** How long to wait for the agent's fix (a real model can take minutes). */
   timeoutMs: number;
-  print: (line: string) => void;
+  print: (step: StoryStep) => void;
 }
 
 interface Child {
@@ -52,11 +52,13 @@ export async function runHeadlessDemo(o: HeadlessDemoOptions): Promise<number> {
     const first = await post(url, body);
     o.print(story.request(body, first));
     const event = await until(() => findServerError(dir), 30_000, "the app's event on the bus", app);
-    o.print(story.captured(event));
+    const captured = story.captured(event);
+    const eventId = captured.eventId ?? "";
+    o.print(captured);
 
     if (!ready.model) {
       const watchOnly = ready.watchOnly as { reason: string; howTo: string[] };
-      o.print(story.held([watchOnly.reason, ...watchOnly.howTo]));
+      o.print(story.held(eventId, [watchOnly.reason, ...watchOnly.howTo]));
       return 0;
     }
     await until(
@@ -65,7 +67,7 @@ export async function runHeadlessDemo(o: HeadlessDemoOptions): Promise<number> {
       "the batch message",
       sidecar,
     );
-    o.print(story.injected());
+    o.print(story.injected(eventId));
     let shown = 0;
     const endOfFix = await until(
       () => {

@@ -1,22 +1,35 @@
 import { spawn, spawnSync } from "node:child_process";
-import { type DemoProject, manifestArgv } from "./project.js";
-import { story } from "./story.js";
+import { delimiter } from "node:path";
+import { listSessions } from "../up/session.js";
+import { tmuxClient } from "../up/tmux.js";
+import { type DemoProject, demoBinDir, manifestArgv, removeDemoFolder } from "./project.js";
+import { type StoryStep, story } from "./story.js";
 
 export interface InteractiveDemoOptions {
   project: DemoProject;
   port: number;
   replay: boolean;
-  print: (line: string) => void;
+  print: (step: StoryStep) => void;
 }
 
 /**
  * The demo in tmux: `manifest up` opens the layout (your pi, the sidecar dashboard, the app)
  * and attaches this terminal; a few seconds later the demo sends the request that fails, so
- * the error can be watched arriving. Resolves when the person leaves tmux.
+ * the error can be watched arriving. Resolves when the person leaves tmux: when they closed
+ * the layout (q in the dashboard), the demo's folder goes with it; when they only detached,
+ * it says how to come back and how to close it.
  */
 export async function runInteractiveDemo(o: InteractiveDemoOptions): Promise<number> {
-  // `up` hands SPARK_* to its panes: the sidecar pane then serves the scripted fix itself.
-  const env: NodeJS.ProcessEnv = { ...process.env, SPARK_ROOT: "", SPARK_ENV: "", SPARK_REPLAY: o.replay ? "1" : "" };
+  const { dir } = o.project;
+  // `up` hands SPARK_* and PATH to its panes: the sidecar pane then serves the scripted fix
+  // itself, and `pi` and `manifest` there are the demo folder's own (see installBins).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [demoBinDir(dir), process.env.PATH].filter(Boolean).join(delimiter),
+    SPARK_ROOT: "",
+    SPARK_ENV: "",
+    SPARK_REPLAY: o.replay ? "1" : "",
+  };
   const url = `http://127.0.0.1:${o.port}`;
   o.print(story.tmux(url, o.replay));
   // The request is sent once the app answers, a moment after the layout is on screen.
@@ -39,33 +52,41 @@ export async function runInteractiveDemo(o: InteractiveDemoOptions): Promise<num
   })();
   // Create (or reuse) the layout, then go there: attach outside tmux; inside it, switch this
   // client (up would do the same, but then the demo could not tell whether it worked).
-  const created = runManifest(["up", "--detach", "--json"], o.project.dir, env);
+  const created = runManifest(["up", "--detach", "--json"], dir, env);
   if (created.code !== 0) {
     await trigger;
-    o.print(created.stderr.trim());
+    o.print(story.failed(created.stderr.trim()));
     return created.code;
   }
   const session = (JSON.parse(created.stdout) as { sessionId: string; session: string }).session;
-  let code = 0;
-  let switched = false;
   if (process.env.TMUX) {
-    switched = spawnSync("tmux", [...socketArgs(), "switch-client", "-t", session], { stdio: "ignore" }).status === 0;
+    const switched = spawnSync("tmux", [...socketArgs(), "switch-client", "-t", session], { stdio: "ignore" });
     await trigger;
-  } else {
-    code = await new Promise<number>((resolve) => {
-      const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: o.project.dir, env, stdio: "inherit" });
-      up.on("close", (c) => resolve(c ?? 1));
-      up.on("error", () => resolve(1));
-    });
+    o.print(switched.status === 0 ? story.switched(dir) : story.openIt(session, dir));
+    return 0;
   }
-  o.print(
-    switched
-      ? story.switched(o.project.dir)
-      : process.env.TMUX
-        ? story.openIt(session, o.project.dir)
-        : story.leftTmux(o.project.dir),
-  );
-  return code;
+  const code = await new Promise<number>((resolve) => {
+    const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: dir, env, stdio: "inherit" });
+    up.on("close", (c) => resolve(c ?? 1));
+    up.on("error", () => resolve(1));
+  });
+  if (await layoutOpen(dir, env)) {
+    o.print(story.leftTmux(dir));
+    return code;
+  }
+  // Closed from inside (q in the dashboard runs `manifest down`): nothing is left to come back to.
+  removeDemoFolder(dir);
+  o.print(story.closed(dir));
+  return 0;
+}
+
+/** Whether the project's tmux session is still there. */
+async function layoutOpen(root: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    return (await listSessions(tmuxClient(env))).some((s) => s.root === root);
+  } catch {
+    return false;
+  }
 }
 
 function runManifest(
