@@ -31,6 +31,22 @@ describe("the events board", () => {
     expect(board.unread()).toBe(2);
   });
 
+  it("counts the agents' join/leave notices apart, from their names: they wait for nobody", () => {
+    const board = createEventBoard();
+    const start = entry(nameOf("agent-start"));
+    const stop = entry(nameOf("agent-stop"));
+    board.apply(appeared(entry(nameOf()), start, stop));
+    expect(board.totals().pending).toBe(3);
+    expect(board.notices().pending).toBe(2);
+    expect(eventsSummary(board.totals(), true, board.notices().pending)).toBe("1 held · 2 notices");
+    board.apply([{ kind: "moved", entry: { ...start, state: "delivered" }, from: "pending" }]);
+    board.apply([{ kind: "gone", name: stop.name, from: "pending" }]);
+    expect(board.notices()).toMatchObject({ pending: 0, delivered: 1 });
+    expect(groupBadge({ type: "agent-start", states: { ...board.totals(), pending: 1, claimed: 0 } }, true).text).toBe(
+      "notice",
+    );
+  });
+
   it("reads newest first and groups by fingerprint; moves and deletions follow the group", () => {
     const board = createEventBoard();
     const [e1, e2, e3] = [entry(nameOf()), entry(nameOf()), entry(nameOf())] as [BusEntry, BusEntry, BusEntry];

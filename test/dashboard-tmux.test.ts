@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emitEvent } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
-import { CLI } from "./helpers/cli.js";
+import { CLI, manifest } from "./helpers/cli.js";
 import { copyHelloApp, createUser } from "./helpers/hello-app.js";
 import { hermeticPiArgs, piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
@@ -27,8 +27,9 @@ afterEach(async () => {
  * sometimes leaves an exited pane process unreaped, so the pane's own exit status is not
  * reliable.
  */
-function startDashboard(root: string, agentDir: string, args: string[] = []): Tmux {
-  const script = `"${process.execPath}" "$0" sidecar "$@"; echo "exit status $?"; exec sleep 3600`;
+function startDashboard(root: string, agentDir: string, args: string[] = [], term?: string): Tmux {
+  // TERM: as the pane's own when unset (tmux's default-terminal); set, a terminal of that kind.
+  const script = `${term ? `TERM=${term} ` : ""}"${process.execPath}" "$0" sidecar "$@"; echo "exit status $?"; exec sleep 3600`;
   const tmux = startTmux(["sh", "-c", script, CLI, ...args], {
     cwd: root,
     width: 80,
@@ -132,8 +133,9 @@ describe.skipIf(!hasTmux())("the dashboard in tmux", () => {
       "server.js",
     );
     await tmux.waitForScreen(/listening on/, `${tmux.session}:1`);
-    // The sidecar's own join notice waits too: nothing goes out in watch-only mode.
-    const before = heldInTitle(await tmux.waitForScreen(/held +agent-start/));
+    // The sidecar's own join notice stays pending too, but as a notice: it waits for nobody.
+    const before = heldInTitle(await tmux.waitForScreen(/notice +agent-start/));
+    expect(before).toBe(0);
     expect((await createUser(`http://127.0.0.1:${port}`, { name: "Ada" }, "req-dash")).status).toBe(500);
     await tmux.waitForScreen(/held +server-error create-user POST/);
     await waitFor(() => heldInTitle(tmux.screen()) === before + 1, "one more held event");
@@ -159,6 +161,36 @@ describe.skipIf(!hasTmux())("the dashboard in tmux", () => {
     expect(jsonFiles(paths.agents)).toEqual([]);
     // Watch-only claimed nothing: both failures are still pending.
     expect(jsonFiles(paths.events).filter((n) => n.includes("-server-error-"))).toHaveLength(2);
+  });
+
+  it("at 80×24: no ANSI black for gray (dark themes), the runs the title counts as failed are the rows shown, notices are not waiting", async () => {
+    const { root, paths } = tempProject({ "package.json": '{"name":"x"}\n', "config/spark.ts": FAST });
+    // Four failed runs, then three newer ones that passed: the pane has room for three rows.
+    for (let i = 0; i < 4; i++) await manifest(["run", "--name", "broken", "node", "-e", "process.exit(3)"], root);
+    for (let i = 0; i < 3; i++) await manifest(["run", "--name", "fine", "node", "-e", ""], root);
+    for (const term of [undefined, "screen"]) {
+      const tmux = startDashboard(root, piAgentDir(root), [], term);
+      const shown = await tmux.waitForScreen(/Agents +1 live/, undefined, 30_000);
+      expect(shown).toMatch(/Runs +4 failed/);
+      const rows = shown.split("\n").flatMap((l) => /[│|]([✔✖] \S+.*)$/.exec(l)?.[1] ?? []);
+      expect(rows.length, shown).toBe(3);
+      expect(
+        rows.every((r) => r.startsWith("✖ exit 3")),
+        shown,
+      ).toBe(true);
+      // The failures wait; the pending notices of the sidecar's start (and stop) do not.
+      const work = () => jsonFiles(paths.events).filter((n) => !/-agent-(start|stop)-/.test(n)).length;
+      expect(jsonFiles(paths.events).length).toBeGreaterThan(work());
+      await tmux.waitForScreen(new RegExp(`held: watch-only: no model · ${work()} waiting`));
+      serverError(paths);
+      await tmux.waitForScreen(new RegExp(`held: watch-only: no model · ${work()} waiting`));
+      const colours = tmux.tmux("capture-pane", "-p", "-e", "-t", tmux.session);
+      // ESC[30m (or 30 among other attributes): the foreground set to black.
+      const black = new RegExp(`${String.fromCharCode(27)}\\[(?:[0-9;]*;)?30(?:;[0-9;]*)?m`);
+      expect(colours, `TERM=${term ?? "tmux's own"}`).not.toMatch(black);
+      tmux.keys(tmux.session, "q");
+      expect(await exitStatus(tmux)).toBe(0);
+    }
   });
 
   it("shows a human Pi session join and turn working, the held count rise, then the sidecar's answer once the human is done", async () => {

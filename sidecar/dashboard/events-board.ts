@@ -1,6 +1,7 @@
 import { type BusEntry, EVENT_STATES, type EventState } from "../../bus/browse.js";
 import type { BusChange } from "../../bus/bus-diff.js";
 import { parseEventId } from "../../bus/event-name.js";
+import { isAgentNotice } from "../../bus/event-schema.js";
 
 /** What the board keeps of one event it read: enough to group it and to draw its row. */
 export interface EventSummary {
@@ -56,6 +57,8 @@ export interface EventBoard {
   nextToRead(max: number): BusEntry[];
   record(entry: BusEntry, outcome: ReadOutcome): void;
   totals(): Readonly<Record<EventState, number>>;
+  /** Of the totals, the agents' join/leave notices: news, not work that waits for an agent. */
+  notices(): Readonly<Record<EventState, number>>;
   /** Groups, newest first. */
   groups(): readonly BoardGroup[];
   group(key: string): BoardGroup | undefined;
@@ -76,6 +79,9 @@ interface Waiting {
 /** Creates an empty board. */
 export function createEventBoard(limits: BoardLimits = DEFAULT_BOARD_LIMITS): EventBoard {
   const totals = zeroStates();
+  const notices = zeroStates();
+  // The type is in the file name: notices are counted without reading a file.
+  const isNotice = (name: string) => isAgentNotice(parseEventId(name.replace(/\.json$/, ""))?.type);
   const groups = new Map<string, BoardGroup>();
   const member = new Map<string, string>();
   // The backlog: names in arrival order (may hold stale names) and where each one is now.
@@ -137,6 +143,7 @@ export function createEventBoard(limits: BoardLimits = DEFAULT_BOARD_LIMITS): Ev
 
   const appeared = (entry: BusEntry) => {
     totals[entry.state]++;
+    if (isNotice(entry.name)) notices[entry.state]++;
     if (entry.state === "rejected") {
       // A rejected file failed to read as an event: grouped by its name, never read here.
       const type = parseEventId(entry.id)?.type ?? "file";
@@ -150,6 +157,10 @@ export function createEventBoard(limits: BoardLimits = DEFAULT_BOARD_LIMITS): Ev
   const moved = (entry: BusEntry, from: EventState) => {
     totals[from]--;
     totals[entry.state]++;
+    if (isNotice(entry.name)) {
+      notices[from]--;
+      notices[entry.state]++;
+    }
     const w = waiting.get(entry.name);
     if (w) w.entry = entry;
     const l = lost.get(entry.name);
@@ -170,6 +181,7 @@ export function createEventBoard(limits: BoardLimits = DEFAULT_BOARD_LIMITS): Ev
 
   const gone = (name: string, from: EventState) => {
     totals[from]--;
+    if (isNotice(name)) notices[from]--;
     waiting.delete(name);
     lost.delete(name);
     const key = member.get(name);
@@ -230,6 +242,7 @@ export function createEventBoard(limits: BoardLimits = DEFAULT_BOARD_LIMITS): Ev
       addToGroup(outcome.summary.fingerprint, current, outcome.summary);
     },
     totals: () => totals,
+    notices: () => notices,
     groups() {
       sorted ??= [...groups.values()].sort((a, b) => b.lastAt - a.lastAt || (a.key < b.key ? -1 : 1));
       return sorted;

@@ -1,4 +1,5 @@
 import type { EventState } from "../../bus/browse.js";
+import { isAgentNotice } from "../../bus/event-schema.js";
 import { shortAge } from "../../bus/format/ago.js";
 import type { BoardGroup, EventBoard } from "./events-board.js";
 import { listRows } from "./list-rows.js";
@@ -7,19 +8,28 @@ import { clean, clip, fit, type Line } from "./text.js";
 const BADGE_WIDTH = 9;
 
 /** How a group is labelled: where its most pressing event is (pending reads "held" while held). */
-export function groupBadge(group: Pick<BoardGroup, "states">, held: boolean): { text: string; style: string } {
+export function groupBadge(
+  group: Pick<BoardGroup, "states"> & { type?: string },
+  held: boolean,
+): { text: string; style: string } {
   const s = group.states;
   if (s.claimed > 0) return { text: "claimed", style: "cyan-fg" };
+  // An agent joining or leaving is news, never work held for an agent.
+  if (s.pending > 0 && isAgentNotice(group.type)) return { text: "notice", style: "gray-fg" };
   if (s.pending > 0) return held ? { text: "held", style: "bold yellow-fg" } : { text: "pending", style: "bold" };
   if (s.delivered > 0) return { text: "delivered", style: "green-fg" };
   if (s.rejected > 0) return { text: "rejected", style: "red-fg" };
   return { text: "expired", style: "yellow-fg" };
 }
 
-/** "3 held · 1 claimed · 12 delivered": every folder with something in it (pending always). */
-export function eventsSummary(totals: Readonly<Record<EventState, number>>, held: boolean): string {
+/**
+ * "3 held · 2 notices · 1 claimed · 12 delivered": every folder with something in it
+ * (pending always). Pending agent notices are counted apart: they wait for nobody.
+ */
+export function eventsSummary(totals: Readonly<Record<EventState, number>>, held: boolean, pendingNotices = 0): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  const parts = [`${n(totals.pending)} ${held ? "held" : "pending"}`];
+  const parts = [`${n(totals.pending - pendingNotices)} ${held ? "held" : "pending"}`];
+  if (pendingNotices > 0) parts.push(`${n(pendingNotices)} notice${pendingNotices === 1 ? "" : "s"}`);
   for (const state of ["claimed", "delivered", "rejected", "expired"] as const) {
     if (totals[state] > 0) parts.push(`${n(totals[state])} ${state}`);
   }

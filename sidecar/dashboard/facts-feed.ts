@@ -7,6 +7,7 @@ import { listLogFiles, type RunFact, readRuns } from "../../bus/runs.js";
 import { ensurePrivateDir } from "../../bus/secure-fs.js";
 import { type AgentView, holdSnapshot } from "../../bus/snapshot.js";
 import { watchFolders } from "../../bus/watcher.js";
+import { failedFirst } from "./side-view.js";
 
 /** The slow-moving facts: who is here, whether Spark holds events and why, the recent runs, what waits for a yes. */
 export interface Facts {
@@ -64,7 +65,7 @@ export function startFactsFeed(
         .map((l) => `${l.name}:${l.mtimeMs}`)
         .join("|");
       if (runsDirty || logs !== logsSeen) {
-        runs = readRuns(paths, now);
+        runs = failedFirst(readRuns(paths, now));
         logsSeen = logs;
         runsDirty = false;
       }

@@ -28,6 +28,15 @@ export function agentRow(agent: AgentView, selfPid: number, cells: number, now: 
   );
 }
 
+/**
+ * The runs pane's order: failed runs first, then the others, each newest first. The pane's
+ * title counts the failed ones, so those are the rows it shows, not older successes or the
+ * app that is still running under `manifest run dev`. Pure.
+ */
+export function failedFirst(runs: readonly RunFact[]): RunFact[] {
+  return [...runs.filter((r) => r.status === "failed"), ...runs.filter((r) => r.status !== "failed")];
+}
+
 /** The name a run's log carries (`dev-2026-11-21-101500.log` → `dev`). */
 export function runName(log: string): string {
   const base = log.split(/[\\/]/).pop() ?? log;

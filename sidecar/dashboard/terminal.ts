@@ -18,7 +18,9 @@ export interface Terminal {
  * only drives the terminal (terminfo, raw keys, resize, the cell diff).
  */
 export function openTerminal(): Terminal {
+  const terminal = terminalFor(process.env);
   const screen = blessed.screen({
+    ...(terminal ? { terminal } : {}),
     // The views measure text as one cell per UTF-16 unit (see text.ts): blessed must not
     // guess widths from its own tables, which predate emoji.
     fullUnicode: false,
@@ -33,12 +35,13 @@ export function openTerminal(): Terminal {
   screen.program.hideCursor();
   const box = blessed.box({ parent: screen, top: 0, left: 0, width: "100%", height: "100%", tags: true, wrap: false });
   let destroyed = false;
+  const colors = (screen.tput as unknown as { colors: number }).colors;
   return {
     width: () => Number(screen.width),
     height: () => Number(screen.height),
     draw(lines) {
       if (destroyed) return;
-      box.setContent(lines.join("\n"));
+      box.setContent(colors > 8 ? lines.join("\n") : withoutGray(lines.join("\n")));
       screen.render();
     },
     onKey(listener) {
@@ -60,6 +63,25 @@ export function openTerminal(): Terminal {
       }
     },
   };
+}
+
+/**
+ * The terminal blessed should assume. Its own terminfo reader cannot parse ncurses 6 entries
+ * such as tmux's default `tmux-256color`, and falls back to 8-colour `xterm`, where "gray"
+ * becomes black (ESC[30m): invisible on a dark theme. A 256-colour terminal is taken as
+ * xterm-256color, which speaks the same colour sequences. Pure.
+ */
+export function terminalFor(env: NodeJS.ProcessEnv): string | undefined {
+  const term = env.TERM ?? "";
+  return /-256colou?r$/.test(term) && term !== "xterm-256color" ? "xterm-256color" : undefined;
+}
+
+/**
+ * With 8 colours there is no gray: blessed would draw it black. Secondary text keeps the
+ * terminal's own colour instead (tags are the views' own: text braces are escaped there).
+ */
+export function withoutGray(tagged: string): string {
+  return tagged.replaceAll("{gray-fg}", "");
 }
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error"] as const;
