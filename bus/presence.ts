@@ -9,6 +9,16 @@ import { readEntries } from "./queue.js";
 import { ensurePrivateDir, readRegularFile, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
 import { describeIssues } from "./zod-issues.js";
 
+/** How the sidecar's last agent run ended: the human sessions' status line says so. */
+const runOutcomeSchema = z.object({
+  endedAt: z.iso.datetime({ offset: true }),
+  outcome: z.enum(["fixed", "gave-up", "failed", "done"]),
+  /** The first line of its answer, or of the error. */
+  summary: z.string(),
+});
+
+export type RunOutcome = z.output<typeof runOutcomeSchema>;
+
 const presenceSchema = z.looseObject({
   id: z.string(),
   role: z.enum(["human", "sidecar"]),
@@ -20,6 +30,7 @@ const presenceSchema = z.looseObject({
   heartbeatAt: z.iso.datetime({ offset: true }),
   cwd: z.string(),
   piVersion: z.optional(z.string()),
+  lastRun: z.optional(runOutcomeSchema),
 });
 
 /** `.spark/agents/<id>.json`: one live Pi instance. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgentPresence } from "../bus/presence.js";
+import type { AgentPresence, RunOutcome } from "../bus/presence.js";
 import { DELIVERED_ENTRY } from "../pi-extensions/spark/context.js";
 import { deliveredIds } from "../pi-extensions/spark/delivered-ids.js";
 import { healthReport } from "../pi-extensions/spark/health.js";
@@ -10,6 +10,7 @@ import {
   systemPromptAddition,
 } from "../pi-extensions/spark/instructions.js";
 import { resolveRole, sessionToolsLevel, toolGate } from "../pi-extensions/spark/role.js";
+import { runReport } from "../pi-extensions/spark/run-report.js";
 import { statusText } from "../pi-extensions/spark/status-text.js";
 import { serverError } from "./helpers/events.js";
 
@@ -100,6 +101,58 @@ describe("the human status line", () => {
     expect(statusText({ kind: "sidecar-working" })).toBe("🔧 Spark is on it");
     expect(statusText({ kind: "paused", reason: "deploy", by: "alice" })).toBe("⏸ Spark paused: deploy");
     expect(statusText({ kind: "pending", count: 2 })).toBe("⚡ 2 Spark events pending (no sidecar): /spark take");
+  });
+
+  it("says the sidecar's work ended, and how: fixed, gave up, failed", () => {
+    const run = (outcome: RunOutcome["outcome"], summary: string): RunOutcome => ({ endedAt: "x", outcome, summary });
+    expect(statusText({ kind: "ended", run: run("fixed", "Fixed: create-user handles a one-word name.") })).toBe(
+      "✔ Spark fixed it: create-user handles a one-word name.",
+    );
+    expect(statusText({ kind: "ended", run: run("gave-up", "Not fixed: the cause is in a vendored lib") })).toBe(
+      "✋ Spark gave up: the cause is in a vendored lib (see the sidecar)",
+    );
+    expect(statusText({ kind: "ended", run: run("failed", "Connection error.") })).toBe(
+      "✖ Spark's run failed: Connection error.",
+    );
+    expect(statusText({ kind: "ended", run: run("done", "The build passes now.") })).toBe(
+      "✔ Spark is done: The build passes now.",
+    );
+  });
+});
+
+describe("how a run ended", () => {
+  const assistant = (text: string, extra: Record<string, unknown> = {}) => ({
+    role: "assistant",
+    content: [{ type: "text", text }],
+    stopReason: "stop",
+    ...extra,
+  });
+
+  it("reads the report's first word, the replay's label aside", () => {
+    expect(runReport([{ role: "user", content: "x" }, assistant("Fixed: create-user.\nMore.")])).toEqual({
+      outcome: "fixed",
+      summary: "Fixed: create-user.",
+    });
+    expect(runReport([assistant("[REPLAY] Fixed create-user: it threw.")]).outcome).toBe("fixed");
+    expect(runReport([assistant("Not fixed: I need the database schema.")]).outcome).toBe("gave-up");
+    expect(runReport([assistant("The build fails on a type error.")])).toEqual({
+      outcome: "done",
+      summary: "The build fails on a type error.",
+    });
+  });
+
+  it("is failed when the run ended in an error or was aborted, or gave no answer", () => {
+    expect(runReport([assistant("", { stopReason: "error", errorMessage: "Connection error." })])).toEqual({
+      outcome: "failed",
+      summary: "Connection error.",
+    });
+    expect(runReport([assistant("", { stopReason: "aborted" })])).toEqual({ outcome: "failed", summary: "aborted" });
+    expect(runReport([])).toMatchObject({ outcome: "failed" });
+  });
+
+  it("asks the sidecar to begin its report with Fixed: or Not fixed:", () => {
+    expect(behaviorInstructions("development", { tools: "full", behavior: "fix" })).toContain('"Fixed:"');
+    expect(behaviorInstructions("production", { tools: "full", behavior: "fix" })).toContain('"Not fixed:"');
   });
 });
 

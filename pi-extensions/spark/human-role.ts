@@ -31,6 +31,8 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
   let newestSeen: string | undefined;
   let pauseKey = "none";
   let first = true;
+  // The end of the sidecar's last run seen, by agent: a newer one is news.
+  const runsSeen = new Map<string, string>();
 
   const observe = () => {
     const happenings: Happening[] = [];
@@ -47,6 +49,10 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
       for (const agent of diff.changed) {
         if (agent.role === "sidecar" && agent.status === "working") happenings.push({ kind: "sidecar-working" });
       }
+      for (const agent of live) {
+        const run = agent.role === "sidecar" ? agent.lastRun : undefined;
+        if (run && runsSeen.get(agent.id) !== run.endedAt) happenings.push({ kind: "ended", run });
+      }
       if (newest !== undefined && newest !== newestSeen) {
         const event = readNewest(newest);
         if (event && ERROR_EVENT_TYPES.has(event.type)) happenings.push({ kind: "caught", event });
@@ -61,6 +67,7 @@ export function startHumanRole(s: SparkContext, delivery: Delivery): HumanRole {
     if (first && !sidecarAlive && pending.length > 0 && happenings.length === 0) {
       happenings.push({ kind: "pending", count: pending.length });
     }
+    for (const agent of live) if (agent.lastRun) runsSeen.set(agent.id, agent.lastRun.endedAt);
     newestSeen = newest;
     pauseKey = key;
     first = false;

@@ -8,6 +8,9 @@ export interface Orientation {
   skills: readonly string[];
 }
 
+/** The first word of a fix's report, which people's sessions show as how the work ended. */
+const REPORT_FIRST_WORD = 'Begin the report with "Fixed:" when the fix is in, or "Not fixed:" and why when it is not.';
+
 /**
  * What to do with an event, per environment. Development: fix it. Production: the same
  * tools, more care. `investigate`: report, change nothing.
@@ -28,6 +31,7 @@ export function behaviorInstructions(environment: string, profile: EnvironmentPr
       "If the cause is clear, make the smallest fix that removes it: no refactors, no unrelated changes.",
       "If the cause is ambiguous, explain what you found and what you would change before acting.",
       "Report what you changed and how you verified it.",
+      REPORT_FIRST_WORD,
     );
   } else {
     steps.push(
@@ -35,6 +39,7 @@ export function behaviorInstructions(environment: string, profile: EnvironmentPr
       "When the cause is clear, fix it (the smallest change that removes the cause) and verify the fix if you can.",
       "When it is not clear, say what you found and what you need.",
       "Report what you changed, in one short paragraph.",
+      REPORT_FIRST_WORD,
     );
   }
   if (profile.tools === "read-only") {

@@ -4,6 +4,7 @@ import {
   type AgentRole,
   type AgentStatus,
   newPresence,
+  type RunOutcome,
   removePresence,
   writePresence,
 } from "../../bus/presence.js";
@@ -43,6 +44,14 @@ export class PresenceKeeper {
     if (this.stopped || this.record.status === status) return;
     const now = new Date().toISOString();
     this.record = { ...this.record, status, lastActivity: now, heartbeatAt: now };
+    this.write();
+  }
+
+  /** Records how the agent's last run ended (the sidecar's: human sessions show it). */
+  recordRun(run: Omit<RunOutcome, "endedAt">): void {
+    if (this.stopped) return;
+    const now = new Date().toISOString();
+    this.record = { ...this.record, lastRun: { ...run, endedAt: now }, heartbeatAt: now };
     this.write();
   }
 

@@ -10,6 +10,7 @@ import { Delivery, type DeliveryOptions } from "./delivery.js";
 import { type HumanRole, startHumanRole } from "./human-role.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import { MUTATING_TOOLS, type SparkRole } from "./role.js";
+import { runReport } from "./run-report.js";
 import { type SidecarRole, startSidecarRole } from "./sidecar-role.js";
 import { type Blocked, ToolGuard } from "./tool-guard.js";
 
@@ -125,6 +126,9 @@ export class SparkSession {
    * the agent answered, and a consumer that waited for the agent to be free looks again.
    */
   onAgentEnd(messages: readonly unknown[]): void {
+    // The sidecar says how its run ended (fixed, gave up, failed): people's sessions show it.
+    if (this.context.role === "sidecar")
+      this.presence.recordRun(runReport(messages as Parameters<typeof runReport>[0]));
     this.presence.setStatus("idle");
     this.delivery.onAgentEnd(messages);
     // isIdle() turns true only after the agent_end handlers: look on the next turn (unless the
