@@ -38,6 +38,8 @@ export const upResultSchema = z.object({
       state: z.enum(["started", "restarted", "running", "closed"]),
     }),
   ),
+  /** What Spark noticed and did for the panes, in its own words (Pi's missing search tools). */
+  notes: z.array(z.string()),
 });
 
 export const downResultSchema = z.object({
@@ -49,6 +51,12 @@ export const downResultSchema = z.object({
   closed: z.boolean(),
   /** Whether every pane's program stopped before the session was killed. */
   clean: z.boolean(),
+  /** tmux clients sent back to the session they came from (instead of being detached). */
+  clientsReturned: z.number(),
+  /** Presence files of programs that ended without removing their own (agents/<file>). */
+  deadPresenceRemoved: z.array(z.string()),
+  /** The project was a demo's own folder (`manifest demo`), removed with its layout. */
+  demoFolderRemoved: z.boolean(),
   panes: z.array(
     z.object({
       role,

@@ -11,6 +11,8 @@ export { SidecarLockedError } from "./host-lock.js";
 
 export interface RunSidecarOptions extends SidecarOptions {
   headless: boolean;
+  /** Called once the dashboard has shut down because the person pressed q or Ctrl-C (not on a signal). */
+  onQuitKey?: () => void;
 }
 
 /** Starts the host and its front end; resolves with the exit code once it has shut down. */
@@ -19,5 +21,5 @@ export async function runSidecar(options: RunSidecarOptions): Promise<number> {
   const host = await startSidecarHost(options);
   if (options.headless) return runHeadless(host);
   const { runDashboard } = await import("./dashboard/index.js");
-  return runDashboard(host);
+  return runDashboard(host, { onQuitKey: options.onQuitKey });
 }

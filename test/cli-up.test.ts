@@ -8,6 +8,7 @@ import { downResultSchema, upResultSchema } from "../cli/schemas-up.js";
 import { sessionName } from "../cli/up/session-name.js";
 import { realProcesses } from "../cli/up/stop.js";
 import { CLI, manifest } from "./helpers/cli.js";
+import { hermeticPiArgs, PI } from "./helpers/pi-cli.js";
 import { waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
@@ -128,6 +129,8 @@ function upProject(up: { human?: string; app?: string }, files: Record<string, s
 
 const STAND_INS = { human: "node human.mjs || exit 1", app: "manifest run node app.mjs" };
 
+const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".json")) : []);
+
 const sidecarPresence = (agents: string) =>
   existsSync(agents) ? readdirSync(agents).filter((n) => n.startsWith("sidecar-") && n.endsWith(".json")) : [];
 
@@ -160,9 +163,23 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
     expect(panes.sidecar?.command).toContain(`${CLI} sidecar`);
     await waitForPane(socket, byRole.human?.id ?? "", /HUMAN-READY/);
     await waitForPane(socket, byRole.app?.id ?? "", /APP-READY/);
-    // The window fits 80×24: Pi gets the left 60%, the others share the right.
-    const sizes = tmuxOn(socket, "list-panes", "-t", byRole.human?.id ?? "", "-F", "#{@spark_role} #{pane_width}");
-    expect(sizes).toMatch(/human 4[6-9]/);
+    // No terminal to size it: tmux makes it 80×24, so the small layout, where the dashboard
+    // is readable (40 wide beside Pi, not 32×11), the app a strip below; the status bar has
+    // room for the whole name.
+    const sizes = tmuxOn(
+      socket,
+      "list-panes",
+      "-t",
+      byRole.human?.id ?? "",
+      "-F",
+      "#{@spark_role} #{pane_width}x#{pane_height}",
+    );
+    expect(sizes).toMatch(/human (39|40)x1[5-7]/);
+    expect(sizes).toMatch(/sidecar (39|40)x1[5-7]/);
+    expect(sizes).toMatch(/app 80x[4-6]/);
+    expect(tmuxOn(socket, "show-options", "-v", "-t", doc.sessionId, "status-left-length").trim()).toBe(
+      String(doc.session.length + 3),
+    );
 
     const again = await manifest(["up", "--json"], root, env);
     expect(again.code, again.stderr).toBe(0);
@@ -267,7 +284,7 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
       .map(([name, value]) => `${name}=${value}`);
     const status = join(root, "up.exit");
     const up = recordingExit(status, [process.execPath, CLI, "up"]);
-    const terminal = startTmux(["env", "-u", "TMUX", ...vars, ...up], { cwd: root });
+    const terminal = startTmux(["env", "-u", "TMUX", ...vars, ...up], { cwd: root, width: 160, height: 48 });
     servers.push(terminal.socket);
     const name = sessionName(undefined, root);
     await waitFor(
@@ -277,6 +294,9 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
       20_000,
     );
     await terminal.waitForScreen(/HUMAN-READY/);
+    // A roomy terminal gets the wide layout: Pi on the left 60%, at its full height.
+    const sizes = tmuxOn(socket, "list-panes", "-s", "-t", name, "-F", "#{@spark_role} #{pane_width}x#{pane_height}");
+    expect(sizes).toMatch(/human 9[5-7]x4[5-7]/);
 
     tmuxOn(socket, "detach-client", "-s", name);
     expect(await exitStatus(status)).toBe("0");
@@ -309,6 +329,31 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
     expect(b.tmux("list-sessions", "-F", "#{session_name}").trim().split("\n").sort()).toEqual(
       [name, b.session].sort(),
     );
+
+    // `down` closes the layout and sends the person back to the session they came from.
+    const down = await manifest(["down", "--json"], root, { ...env, SPARK_TMUX_SOCKET: b.socket });
+    expect(down.code, down.stderr).toBe(0);
+    expect(downResultSchema.parse(down.json())).toMatchObject({ closed: true, clientsReturned: 1 });
+    expect(b.tmux("list-clients", "-F", "#{client_session}").trim().split("\n")).toEqual([b.session]);
+  });
+
+  it("down leaves no presence file behind for the real Pi in the human pane", async () => {
+    const pi = [PI, ...hermeticPiArgs()].filter((a) => a !== "--model" && a !== "mock/mock-model").join(" ");
+    const { root, paths, socket, env } = upProject({ human: pi, app: "manifest run node app.mjs" });
+    const up = upResultSchema.parse((await manifest(["up", "--json"], root, env)).json());
+    const human = up.panes.find((p) => p.role === "human")?.id ?? "";
+    const humanPresence = () => jsonFiles(paths.agents).filter((n) => n.startsWith("human-"));
+    await waitFor(() => humanPresence().length === 1, "Pi's presence file", 30_000);
+    // Pi is up: its footer is drawn.
+    await waitForPane(socket, human, /\(auto\)/, 30_000);
+
+    const down = await manifest(["down", "--json"], root, env);
+    expect(down.code, down.stdout).toBe(0);
+    expect(downResultSchema.parse(down.json()).panes.find((p) => p.role === "human")).toMatchObject({
+      signal: "SIGTERM",
+      stopped: true,
+    });
+    expect(jsonFiles(paths.agents)).toEqual([]);
   });
 });
 

@@ -2,14 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   escapeArg,
   escapeFormat,
-  LAYOUT,
+  layoutFor,
   newSessionArgs,
   paneEnvironment,
   paneOptionArgs,
   respawnArgs,
+  SMALL_LAYOUT,
   sessionRootArgs,
   splitArgs,
   startArgs,
+  statusArgs,
+  WIDE_LAYOUT,
 } from "../cli/up/layout.js";
 import type { PanePlan } from "../cli/up/panes.js";
 
@@ -77,13 +80,19 @@ describe("the session's commands", () => {
     expect(args.slice(-4, -1)).toEqual(["--", "/usr/bin/node", "-e"]);
   });
 
-  it("lays out pi left (60%), the sidecar top right and the app below it", () => {
-    expect(LAYOUT).toEqual([
+  it("sizes the new session to the terminal that will show it, when known", () => {
+    const args = newSessionArgs("shop", "/p", "/usr/bin/node", { width: 200, height: 50 });
+    expect(args.slice(6, 10)).toEqual(["-x", "200", "-y", "50"]);
+  });
+
+  it("on a roomy screen lays out pi left (60%), the sidecar top right and the app below it", () => {
+    expect(layoutFor({ width: 160, height: 48 })).toBe(WIDE_LAYOUT);
+    expect(WIDE_LAYOUT).toEqual([
       { role: "human" },
       { role: "sidecar", split: { from: "human", flag: "-h", size: "40%" } },
       { role: "app", split: { from: "sidecar", flag: "-v", size: "50%" } },
     ]);
-    const split = LAYOUT[1]?.split;
+    const split = WIDE_LAYOUT[1]?.split;
     if (!split) throw new Error("no split");
     expect(splitArgs("%0", split, "/p", "/usr/bin/node").slice(0, 11)).toEqual([
       "split-window",
@@ -98,6 +107,21 @@ describe("the session's commands", () => {
       "-F",
       "#{pane_id}",
     ]);
+  });
+
+  it("on a small screen (or an unknown one: tmux makes 80×24) puts pi and the dashboard side by side over the app", () => {
+    expect(layoutFor({ width: 80, height: 24 })).toBe(SMALL_LAYOUT);
+    expect(layoutFor({ width: 200, height: 30 })).toBe(SMALL_LAYOUT);
+    expect(layoutFor(undefined)).toBe(SMALL_LAYOUT);
+    expect(SMALL_LAYOUT).toEqual([
+      { role: "human" },
+      { role: "app", split: { from: "human", flag: "-v", size: "25%" } },
+      { role: "sidecar", split: { from: "human", flag: "-h", size: "50%" } },
+    ]);
+  });
+
+  it("gives the status bar room for the whole session name", () => {
+    expect(statusArgs("$1", "spark-demo-Ab12Cd")).toEqual(["set-option", "-t", "$1", "status-left-length", "20"]);
   });
 
   it("marks the session with the project and each pane with its role", () => {

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { defineCommand } from "citty";
 import { jsonArg } from "../_args.js";
 import { CliError, EXIT, usageError } from "../_errors.js";
 import { projectRoot } from "../_project.js";
 import { ensureTools, SIDECAR_TOOLS } from "../_tools.js";
+import { LAYOUT_ENV } from "../up/panes.js";
 
 /** `manifest sidecar [--headless] [--model provider/id]`. */
 export const sidecarCommand = defineCommand({
@@ -38,8 +40,11 @@ export const sidecarCommand = defineCommand({
     const { runSidecar, SidecarLockedError, SidecarSetupError } = await import("../../sidecar/main.js");
     try {
       const replay = Boolean(args.replay) || process.env.SPARK_REPLAY === "1";
+      const root = projectRoot();
+      const inLayout = !headless && process.env[LAYOUT_ENV] === "1";
+      const onQuitKey = inLayout ? () => closeLayout(root) : undefined;
       const model = args.model || undefined;
-      return await runSidecar({ root: projectRoot(), model, headless, replay, piSdk: tools.pi.entry });
+      return await runSidecar({ root, model, headless, replay, onQuitKey, piSdk: tools.pi.entry });
     } catch (error) {
       if (error instanceof SidecarSetupError) throw new CliError(error.message, "E_MODEL", undefined, EXIT.usage);
       if (error instanceof SidecarLockedError)
@@ -48,3 +53,15 @@ export const sidecarCommand = defineCommand({
     }
   },
 });
+
+/**
+ * q in the dashboard of `manifest up`'s layout closes the whole layout, as `manifest down`
+ * would: a sidecar pane left dead would only be in the way. `down` runs on its own (a new
+ * session, not this pane's process group), since it ends this pane and the session with it.
+ */
+function closeLayout(root: string): void {
+  const self = [...process.execArgv, process.argv[1] ?? "manifest"];
+  const child = spawn(process.execPath, [...self, "down"], { cwd: root, detached: true, stdio: "ignore" });
+  child.on("error", () => undefined);
+  child.unref();
+}

@@ -10,8 +10,10 @@ import type { UpResult } from "../schemas-up.js";
 import { attachHint, attachMode, attachTerminal, switchClient } from "../up/attach.js";
 import { paneEnvironment } from "../up/layout.js";
 import { type PanePlan, type PlanContext, planPanes } from "../up/panes.js";
+import { missingPiTools, missingToolsNote } from "../up/pi-tools.js";
 import {
   createSession,
+  ensureExtendedKeys,
   findProjectSession,
   listPanes,
   listSessions,
@@ -27,7 +29,9 @@ const DETAILS = `Details:
            renamed config still finds it); a session of that name that is not this project's is
            left alone (exit 1).
   Panes    left (60%): up.human (default "pi"); top right: the sidecar dashboard, \`manifest
-           sidecar\`; bottom right: up.app (default "manifest run dev"). Your commands run in
+           sidecar\`; bottom right: up.app (default "manifest run dev"). On a screen under
+           120×32 (and with --detach, sized for 80×24): pi and the dashboard side by side,
+           the app in a strip across the bottom. Your commands run in
            your shell as written; "manifest" at their start, like the sidecar's, is this same
            manifest (no global install needed). A command that cannot start (no "dev" script,
            no pi on PATH) gets a pane that says what to do instead. A pane whose program ends
@@ -37,6 +41,9 @@ const DETAILS = `Details:
            terminal it only creates and prints what it made.
   Env      panes get PATH, NODE_ENV, SPARK_* and PI_* from this shell, the rest from the tmux
            server (API keys are not passed: they would show on tmux's command line).
+  Pi       tmux's extended-keys is turned on (Pi needs it for Shift+Enter). Without fd and
+           ripgrep, which Pi's file search uses, your pi starts offline (PI_OFFLINE=1) rather
+           than try to download them each time; \`up\` says how to install them.
   Socket   SPARK_TMUX_SOCKET=<name> (tmux -L) or =<path> (tmux -S) uses that tmux server
            instead of your default one: for tests and advanced use.
   tmux 3.2 or newer is needed, and the sidecar's Pi SDK and blessed (in the project, or a global
@@ -62,12 +69,19 @@ export const upCommand = defineCommand({
     ensureTools("manifest up", SIDECAR_TOOLS);
     const tmux = await requireTmux();
     const { root, config } = projectConfig();
-    const plans = planPanes(config.up, planContext(root, process.env));
+    const missing = missingPiTools(process.env);
+    const plans = planPanes(config.up, planContext(root, process.env)).map((plan) =>
+      plan.role === "human" && missing.length > 0
+        ? { ...plan, env: [...(plan.env ?? []), ["PI_OFFLINE", "1"] as [string, string]] }
+        : plan,
+    );
     const env = paneEnvironment(process.env);
     const name = sessionName(config.up.session, root);
     const existing = findProjectSession(await listSessions(tmux), root, name);
+    const notes = [missingToolsNote(missing)].filter((n): n is string => n !== undefined);
 
-    const input = { name, root, node: process.execPath, env, plans };
+    const size = args.detach || out.json ? undefined : await screenSize(tmux);
+    const input = { name, root, node: process.execPath, env, plans, size };
     const { session, panes } = existing ? await reuse(tmux, existing, input) : await create(tmux, input);
 
     const socket = process.env.SPARK_TMUX_SOCKET || null;
@@ -102,6 +116,7 @@ export const upCommand = defineCommand({
       notAttachedBecause: choice.mode === "attach" || attached ? null : why,
       attach: attachHint(tmux.socketArgs, session.name),
       panes,
+      notes,
     };
     out.document(doc);
     if (!out.json) printUp(out, doc);
@@ -123,6 +138,7 @@ async function create(tmux: Tmux, input: Input): Promise<Shown> {
 
 /** The existing session, its ended (or notice) panes restarted. */
 async function reuse(tmux: Tmux, session: SessionInfo, input: Input): Promise<Shown> {
+  await ensureExtendedKeys(tmux);
   const live = await listPanes(tmux, session.id);
   const restarted = await restartPanes(tmux, live, input);
   const panes = input.plans.map((plan) => {
@@ -130,6 +146,21 @@ async function reuse(tmux: Tmux, session: SessionInfo, input: Input): Promise<Sh
     return paneJson(plan, id, id === null ? "closed" : restarted.includes(plan.role) ? "restarted" : "running");
   });
   return { session, panes };
+}
+
+/**
+ * The size of the screen that will show the session: the tmux client `up` runs in (inside
+ * tmux), else this terminal. Undefined without a terminal.
+ */
+async function screenSize(tmux: Tmux): Promise<{ width: number; height: number } | undefined> {
+  if (!isatty(1)) return undefined;
+  if (process.env.TMUX) {
+    const text = await tmux.run("display-message", "-p", "#{client_width} #{client_height}").catch(() => "");
+    const [width, height] = text.trim().split(" ").map(Number);
+    if (width && height) return { width, height };
+  }
+  const { columns, rows } = process.stdout;
+  return columns && rows ? { width: columns, height: rows } : undefined;
 }
 
 /** The argv that runs this same manifest: the running node, its flags and the CLI script. */
@@ -188,6 +219,7 @@ function printUp(out: Output, doc: UpResult): void {
   if (doc.panes.some((p) => p.state === "closed")) {
     out.line(dim("  A closed pane comes back with `manifest down`, then `manifest up`."));
   }
+  for (const note of doc.notes) out.line(yellow(`⚠ ${note}`));
   if (!doc.attached)
     out.line(`Attach: ${doc.attach}${doc.notAttachedBecause ? dim(`  (${doc.notAttachedBecause})`) : ""}`);
   out.line(`Close:  manifest down`);

@@ -58,17 +58,20 @@ export async function runInteractiveDemo(o: InteractiveDemoOptions): Promise<num
     o.print(story.failed(created.stderr.trim()));
     return created.code;
   }
-  const session = (JSON.parse(created.stdout) as { sessionId: string; session: string }).session;
+  const doc = JSON.parse(created.stdout) as { sessionId: string; session: string; notes?: string[] };
+  const session = doc.session;
+  for (const note of doc.notes ?? []) o.print(story.note(note));
   if (process.env.TMUX) {
     const switched = spawnSync("tmux", [...socketArgs(), "switch-client", "-t", session], { stdio: "ignore" });
     await trigger;
     o.print(switched.status === 0 ? story.switched(dir) : story.openIt(session, dir));
     return 0;
   }
+  // Attached directly: `up` would print its own summary (and its own way to close) first.
   const code = await new Promise<number>((resolve) => {
-    const up = spawn(process.execPath, [...manifestArgv(), "up"], { cwd: dir, env, stdio: "inherit" });
-    up.on("close", (c) => resolve(c ?? 1));
-    up.on("error", () => resolve(1));
+    const attach = spawn("tmux", [...socketArgs(), "attach-session", "-t", doc.sessionId], { stdio: "inherit" });
+    attach.on("close", (c) => resolve(c ?? 1));
+    attach.on("error", () => resolve(1));
   });
   if (await layoutOpen(dir, env)) {
     o.print(story.leftTmux(dir));

@@ -99,6 +99,8 @@ export const story = {
       "   Close the demo with q in the dashboard; leave it running with Ctrl+B d.",
     ].join("\n"),
   }),
+  /** Something Spark noticed while opening the layout, in its own words (Pi's missing tools). */
+  note: (text: string): StoryStep => ({ step: "layout", status: "info", text: `   ⚠ ${text}` }),
   /** The layout is gone (q in the dashboard, or `down`): the demo is over. */
   closed: (dir: string): StoryStep => ({
     step: "done",

@@ -3,16 +3,43 @@ import type { PanePlan, PaneStart, Role } from "./panes.js";
 /** The name of the session's window. */
 export const WINDOW_NAME = "spark";
 
+/** How one pane is made: the first fills the window, each other one splits an earlier one. */
+export type LayoutStep = { role: Role; split?: { from: Role; flag: "-h" | "-v"; size: string } };
+
 /**
- * Where each pane goes: the person's Pi on the left (60%), the sidecar dashboard top right,
- * the app below it. At 80×24 that is 47 columns for Pi and 32×11 for each of the others;
- * tmux keeps the proportions when the window grows.
+ * Where each pane goes on a roomy screen: the person's Pi on the left (60%), the sidecar
+ * dashboard top right, the app below it. tmux keeps the proportions when the window grows.
  */
-export const LAYOUT: ReadonlyArray<{ role: Role; split?: { from: Role; flag: "-h" | "-v"; size: string } }> = [
+export const WIDE_LAYOUT: readonly LayoutStep[] = [
   { role: "human" },
   { role: "sidecar", split: { from: "human", flag: "-h", size: "40%" } },
   { role: "app", split: { from: "sidecar", flag: "-v", size: "50%" } },
 ];
+
+/**
+ * On a small screen the wide layout leaves the dashboard 32×11 at 80×24, too small for its
+ * story: Pi and the dashboard share the top side by side (40×16 each at 80×24), and the
+ * app, whose output matters least, gets a strip across the bottom.
+ */
+export const SMALL_LAYOUT: readonly LayoutStep[] = [
+  { role: "human" },
+  { role: "app", split: { from: "human", flag: "-v", size: "25%" } },
+  { role: "sidecar", split: { from: "human", flag: "-h", size: "50%" } },
+];
+
+/** Below either size the small layout is used. */
+export const SMALL_SCREEN = { width: 120, height: 32 } as const;
+
+/** tmux's own size for a session made with no terminal to size it (its `default-size`). */
+export const DEFAULT_SIZE = { width: 80, height: 24 } as const;
+
+/**
+ * The layout for a screen of `size` (the terminal that will show the session; tmux's default
+ * when none is known, as with --detach). Pure.
+ */
+export function layoutFor(size: { width: number; height: number } = DEFAULT_SIZE): readonly LayoutStep[] {
+  return size.width < SMALL_SCREEN.width || size.height < SMALL_SCREEN.height ? SMALL_LAYOUT : WIDE_LAYOUT;
+}
 
 /**
  * What a new pane runs until its options are set: a pane whose command died at once would
@@ -49,14 +76,26 @@ export function startArgs(start: PaneStart): string[] {
  * not: they would show on tmux's command line.
  */
 export function paneEnvironment(env: NodeJS.ProcessEnv): Array<[string, string]> {
-  return Object.entries(env)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .filter(([name]) => name === "PATH" || name === "NODE_ENV" || /^(SPARK|PI)_/.test(name))
-    .sort(([a], [b]) => a.localeCompare(b));
+  return (
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .filter(([name]) => name === "PATH" || name === "NODE_ENV" || /^(SPARK|PI)_/.test(name))
+      // The sidecar pane gets its own (see LAYOUT_ENV); one leaking from this shell would mislead others.
+      .filter(([name]) => name !== "SPARK_LAYOUT")
+      .sort(([a], [b]) => a.localeCompare(b))
+  );
 }
 
-/** Creates the detached session, its one pane holding until it is respawned. */
-export function newSessionArgs(name: string, root: string, node: string): string[] {
+/**
+ * Creates the detached session, its one pane holding until it is respawned; at the size of the
+ * terminal that will show it, when known, so the splits are made to fit it.
+ */
+export function newSessionArgs(
+  name: string,
+  root: string,
+  node: string,
+  size?: { width: number; height: number },
+): string[] {
   return [
     "new-session",
     "-d",
@@ -64,6 +103,7 @@ export function newSessionArgs(name: string, root: string, node: string): string
     name,
     "-n",
     WINDOW_NAME,
+    ...(size ? ["-x", String(size.width), "-y", String(size.height)] : []),
     "-c",
     escapeArg(escapeFormat(root)),
     "-P",
@@ -76,7 +116,7 @@ export function newSessionArgs(name: string, root: string, node: string): string
 /** Splits `target` for the next pane of the layout; prints the new pane's id. */
 export function splitArgs(
   target: string,
-  split: NonNullable<(typeof LAYOUT)[number]["split"]>,
+  split: NonNullable<LayoutStep["split"]>,
   root: string,
   node: string,
 ): string[] {
@@ -99,6 +139,14 @@ export function splitArgs(
 /** Marks the session as this project's: `up` finds it again and `down` closes only it. */
 export function sessionRootArgs(sessionId: string, root: string): string[] {
   return ["set-option", "-t", sessionId, "@spark_root", escapeArg(root)];
+}
+
+/**
+ * The status bar shows the whole session name: tmux cuts `[name] ` at 10 characters by
+ * default, so `spark-demo-Ab12Cd` showed as `[spark-dem` run into the window list.
+ */
+export function statusArgs(sessionId: string, name: string): string[] {
+  return ["set-option", "-t", sessionId, "status-left-length", String(name.length + 3)];
 }
 
 /**
@@ -135,7 +183,7 @@ export function respawnArgs(paneId: string, root: string, plan: PanePlan, env: A
     paneId,
     "-c",
     escapeArg(escapeFormat(root)),
-    ...env.flatMap(([name, value]) => ["-e", escapeArg(`${name}=${value}`)]),
+    ...[...env, ...(plan.env ?? [])].flatMap(([name, value]) => ["-e", escapeArg(`${name}=${value}`)]),
     ...startArgs(plan.start),
   ];
 }

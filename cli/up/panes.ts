@@ -24,7 +24,12 @@ export interface PanePlan {
   start: PaneStart;
   /** Set when the command cannot start: the pane shows this instead, until `manifest up` retries. */
   notice: string | undefined;
+  /** Variables for this pane only, on top of the ones every pane gets. */
+  env?: Array<[string, string]>;
 }
+
+/** Tells the sidecar that it runs in `up`'s layout: `q` in its dashboard then closes the layout. */
+export const LAYOUT_ENV = "SPARK_LAYOUT";
 
 /** What planning may look at: injected so the rules are tested without a file system. */
 export interface PlanContext {
@@ -66,6 +71,7 @@ export function planPanes(up: SparkConfig["up"], ctx: PlanContext): PanePlan[] {
       command: "manifest sidecar",
       start: { argv: [...ctx.self, "sidecar"] },
       notice: undefined,
+      env: [[LAYOUT_ENV, "1"]],
     },
     configuredPane("app", up.app, ctx),
   ];

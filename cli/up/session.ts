@@ -1,12 +1,13 @@
 import { CliError } from "../_errors.js";
 import {
-  LAYOUT,
+  layoutFor,
   NEW_SESSION_FORMAT,
   newSessionArgs,
   paneOptionArgs,
   respawnArgs,
   sessionRootArgs,
   splitArgs,
+  statusArgs,
   windowOptionArgs,
 } from "./layout.js";
 import { type PanePlan, ROLES, type Role } from "./panes.js";
@@ -89,15 +90,23 @@ export async function listPanes(tmux: Tmux, sessionId: string): Promise<PaneInfo
 export type PaneIds = Partial<Record<Role, string>>;
 
 /**
- * Creates the session: the layout's panes, each holding until its options are set, then each
- * respawned with its real command, and the person's Pi focused.
+ * Creates the session: the layout's panes (for the screen's `size`, when known), each holding
+ * until its options are set, then each respawned with its real command, and the person's Pi
+ * focused.
  */
 export async function createSession(
   tmux: Tmux,
-  input: { name: string; root: string; node: string; env: Array<[string, string]>; plans: PanePlan[] },
+  input: {
+    name: string;
+    root: string;
+    node: string;
+    env: Array<[string, string]>;
+    plans: PanePlan[];
+    size?: { width: number; height: number } | undefined;
+  },
 ): Promise<{ session: SessionInfo; panes: PaneIds }> {
-  const { name, root, node, env, plans } = input;
-  const [sessionId = "", firstPane = "", socketPath = ""] = (await tmux.run(...newSessionArgs(name, root, node)))
+  const { name, root, node, env, plans, size } = input;
+  const [sessionId = "", firstPane = "", socketPath = ""] = (await tmux.run(...newSessionArgs(name, root, node, size)))
     .trim()
     .split("\t");
   if (!sessionId.startsWith("$") || !firstPane.startsWith("%")) {
@@ -105,9 +114,11 @@ export async function createSession(
   }
   try {
     await tmux.run(...sessionRootArgs(sessionId, root));
+    await tmux.run(...statusArgs(sessionId, name));
+    await ensureExtendedKeys(tmux);
     for (const args of windowOptionArgs(firstPane)) await tmux.run(...args);
     const panes: PaneIds = {};
-    for (const { role, split } of LAYOUT) {
+    for (const { role, split } of layoutFor(size)) {
       const from = split ? panes[split.from] : undefined;
       panes[role] = split && from ? (await tmux.run(...splitArgs(from, split, root, node))).trim() : firstPane;
     }
@@ -123,6 +134,19 @@ export async function createSession(
     // A half-made session would be found and reused by the next `up`: it goes.
     await tmux.run("kill-session", "-t", sessionId).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Pi warns at every start in tmux without `extended-keys` (Shift+Enter and other modified keys
+ * do not reach it): a server option, turned on when it is off, before Pi starts.
+ */
+export async function ensureExtendedKeys(tmux: Tmux): Promise<void> {
+  try {
+    const value = (await tmux.run("show-options", "-sv", "extended-keys")).trim();
+    if (value === "off") await tmux.run("set-option", "-s", "extended-keys", "on");
+  } catch {
+    // A tmux without the option: Pi's own warning says what to do.
   }
 }
 

@@ -97,7 +97,7 @@ export function inputLine(input: InputState, focused: boolean, busy: boolean, wa
 }
 
 /** The keys that work now, for the bottom row: each key bold, what it does dim. */
-export function hintsLine(focus: PaneId, popup: Popup | undefined, cells: number): Line {
+export function hintsLine(focus: PaneId, popup: Popup | undefined, cells: number, quit = "quit"): Line {
   const keys: Array<[string, string]> = popup
     ? [
         ["↑↓ PgUp PgDn", "scroll"],
@@ -119,7 +119,7 @@ export function hintsLine(focus: PaneId, popup: Popup | undefined, cells: number
           ["p", "pause"],
           ["a", "abort"],
           ["?", "help"],
-          ["q", "quit"],
+          ["q", quit],
         ];
   const line: Line = [{ text: " " }];
   for (const [key, what] of keys) line.push({ text: key, style: "bold" }, { text: ` ${what}  `, style: "gray-fg" });

@@ -27,7 +27,7 @@ const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * steer. Resolves with the exit code once `q`, Ctrl-C, SIGINT, SIGTERM or SIGHUP has shut
  * the host down cleanly.
  */
-export async function runDashboard(host: SidecarHost): Promise<number> {
+export async function runDashboard(host: SidecarHost, options: { onQuitKey?: () => void } = {}): Promise<number> {
   const { paths, config, root } = host.loaded;
   const log = createConversationLog();
   const state: DashboardState = {
@@ -37,6 +37,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
       model: host.model,
       watchOnly: host.watchOnly,
       pid: process.pid,
+      quitClosesLayout: options.onQuitKey !== undefined,
     },
     hold: { held: false },
     pausedBy: undefined,
@@ -119,9 +120,12 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
   const done = new Promise<number>((resolve) => {
     finish = resolve;
   });
-  const quit = () => {
+  // A signal (`manifest down`, the pane closed) ends only the dashboard; q and Ctrl-C are the person's.
+  const onSignal = () => quit("signal");
+  const quit = (by: "key" | "signal" = "signal") => {
     stopping ??= (async () => {
       note("info", "shutting down: releasing claims, removing presence…");
+      if (by === "key" && options.onQuitKey) note("info", "then closing the layout (manifest down)…");
       redraw.flush();
       let code = 0;
       try {
@@ -133,18 +137,19 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
       }
       redraw.cancel();
       unsubscribe();
-      for (const signal of SIGNALS) process.off(signal, quit);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
       terminal.destroy();
       restoreConsole();
       if (failure) {
         process.stderr.write(`manifest sidecar: the dashboard failed: ${failure.stack ?? failure.message}\n`);
         code = 1;
       }
+      if (by === "key") options.onQuitKey?.();
       return code;
     })();
     void stopping.then(finish);
   };
-  for (const signal of SIGNALS) process.on(signal, quit);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
 
   const keyContext = (): KeyContext => ({
     panes: frame?.layout.rightWidth === 0 ? PANES.filter((p) => p !== "agents" && p !== "runs") : PANES,
@@ -165,7 +170,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
       // A shutdown that hangs (a model call that never returns) gives the terminal back on a
       // second Ctrl-C; a third one (now a real SIGINT) ends the process the default way.
       if (key.full === "C-c") {
-        for (const signal of SIGNALS) process.off(signal, quit);
+        for (const signal of SIGNALS) process.off(signal, onSignal);
         terminal.destroy();
         restoreConsole();
         finish(130);
@@ -177,7 +182,7 @@ export async function runDashboard(host: SidecarHost): Promise<number> {
     for (const effect of result.effects) {
       switch (effect.kind) {
         case "quit":
-          return quit();
+          return quit("key");
         case "send":
           host.send(effect.text);
           break;

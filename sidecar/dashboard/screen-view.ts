@@ -29,7 +29,9 @@ export function renderScreen(state: DashboardState, screenWidth: number, screenH
   const L = computeLayout(screenWidth, screenHeight);
   const { ui, board, now } = state;
   const held = state.hold.held;
-  const waiting = board.totals().pending;
+  // Work that waits for an agent: the agents' join/leave notices are not counted.
+  const pendingNotices = board.notices().pending;
+  const waiting = board.totals().pending - pendingNotices;
   const lines: Line[] = [
     headerLine(state.host, L.width),
     statusLine(
@@ -42,7 +44,7 @@ export function renderScreen(state: DashboardState, screenWidth: number, screenH
     ),
   ];
 
-  const eventsTitle = titleRun("Events", eventsSummary(board.totals(), held), ui.focus === "events");
+  const eventsTitle = titleRun("Events", eventsSummary(board.totals(), held, pendingNotices), ui.focus === "events");
   const events = eventRows(board, held, ui.selected.events, ui.focus === "events", L.leftWidth, L.topRows, now);
   const agents = liveAgents(state.agents);
   if (L.rightWidth === 0) {
@@ -102,7 +104,7 @@ export function renderScreen(state: DashboardState, screenWidth: number, screenH
   for (let i = 0; i < L.conversationRows; i++) lines.push(fit(convo.lines[i] ?? [], L.width));
 
   lines.push(inputLine(ui.input, ui.focus === "input", state.busy, state.host.watchOnly !== undefined, L.width));
-  lines.push(hintsLine(ui.focus, ui.popup, L.width));
+  lines.push(hintsLine(ui.focus, ui.popup, L.width, state.host.quitClosesLayout ? "close all" : "quit"));
 
   let popupMaxScroll = 0;
   let popupRows = 0;

@@ -46,6 +46,8 @@ export interface HostFacts {
   watchOnly: WatchOnly | undefined;
   /** This process: its own presence is marked in the agents pane. */
   pid: number;
+  /** q closes `manifest up`'s whole layout, not only the dashboard. */
+  quitClosesLayout?: boolean;
 }
 
 /** Everything the screen is drawn from. */
