@@ -25,6 +25,7 @@ function healthy(): DoctorFacts {
     nodeVersion: "20.20.2",
     pi: { found: true, path: "/p/node_modules/.bin/pi", version: "0.73.1", problem: undefined },
     piTrust: { state: "undecided", store: "/home/u/.pi/agent/trust.json" },
+    model: { state: "ok", model: "anthropic/claude-sonnet-4-5", source: "pi-default", agentDir: "/home/a/.pi/agent" },
     piSettings: {
       state: "ok",
       extension: { entry: "../node_modules/manifest-spark/dist/pi-extension.js", resolved: "/p/x.js", exists: true },
@@ -77,6 +78,7 @@ describe("buildChecks (pure)", () => {
       "node",
       "pi",
       "tools",
+      "model",
       "pi-extension",
       "pi-skills",
       "config",
@@ -205,6 +207,30 @@ describe("buildChecks (pure)", () => {
     ]);
   });
 
+  it("says which model the sidecar would use, or why it has none and how to add one", () => {
+    expect(check(healthy(), "model").detail).toBe("the sidecar would use anthropic/claude-sonnet-4-5 (Pi's default)");
+    const none = check(
+      { ...healthy(), model: { state: "none", reason: "Pi has no model it can use", agentDir: "/a" } },
+      "model",
+    );
+    expect(none).toMatchObject({ status: "fail" });
+    expect(none.detail).toContain("The sidecar would only watch");
+    expect(none.next).toContain("/login");
+    expect(none.next).toContain("/a/models.json");
+    const unknown = check({ ...healthy(), model: { state: "unknown", wanted: "nope/x", agentDir: "/a" } }, "model");
+    expect(unknown).toMatchObject({ status: "fail" });
+    expect(unknown.next).toContain("pi --list-models");
+    const noSdk = check({ ...healthy(), model: { state: "no-sdk", install: "npm install -D x@1" } }, "model");
+    expect(noSdk).toMatchObject({ status: "fail", next: "Run `npm install -D x@1`." });
+  });
+
+  it("says how to install Pi where the app is when pi is not found", () => {
+    const missing = check({ ...healthy(), pi: { found: false, searched: ["node_modules/.bin", "PATH"] } }, "pi");
+    expect(missing).toMatchObject({ status: "fail" });
+    expect(missing.detail).toContain("not installed where the app is");
+    expect(missing.next).toContain("npm install -D @mariozechner/pi-coding-agent");
+  });
+
   it("compares versions numerically", () => {
     expect(versionAtLeast("20.19.0", "20.19.0")).toBe(true);
     expect(versionAtLeast("v22.1.0", "20.19.0")).toBe(true);
@@ -214,11 +240,22 @@ describe("buildChecks (pure)", () => {
 
 describe("manifest doctor (the CLI)", () => {
   beforeAll(requireBuild);
-  // The pi a user would run: this repository's, found on PATH, with a private agent dir.
-  const piEnv = () => ({
-    PATH: `${join(REPO, "node_modules/.bin")}${delimiter}${process.env.PATH ?? ""}`,
-    PI_CODING_AGENT_DIR: tempProject().root,
-  });
+  // The pi a user would run: this repository's, found on PATH, with a private agent dir
+  // whose models.json has one model with a key (never called: doctor only asks Pi which).
+  const piEnv = (models = true) => {
+    const agent = tempProject().root;
+    const provider = {
+      baseUrl: "http://127.0.0.1:9/v1",
+      api: "openai-completions",
+      apiKey: "test-key",
+      models: [{ id: "mock-model", name: "Mock", input: ["text"], contextWindow: 128000, maxTokens: 4096 }],
+    };
+    if (models) writeFileSync(join(agent, "models.json"), JSON.stringify({ providers: { mock: provider } }));
+    return {
+      PATH: `${join(REPO, "node_modules/.bin")}${delimiter}${process.env.PATH ?? ""}`,
+      PI_CODING_AGENT_DIR: agent,
+    };
+  };
 
   it("passes an initialised project and lists its runs", async () => {
     const { root } = tempProject({ "package.json": '{ "name": "app" }\n' });
@@ -237,6 +274,9 @@ describe("manifest doctor (the CLI)", () => {
     ).toEqual([]);
     expect(result.code).toBe(0);
     expect(doc.checks.find((c) => c.id === "pi")?.detail).toMatch(/^pi 0\.73\.1 /);
+    expect(doc.checks.find((c) => c.id === "model")?.detail).toBe(
+      "the sidecar would use mock/mock-model (Pi's default)",
+    );
     const runs = doc.checks.find((c) => c.id === "runs");
     expect(runs?.detail).toBe("1 run(s), 1 failed");
     expect(runs?.lines?.[0]).toMatch(
@@ -246,6 +286,23 @@ describe("manifest doctor (the CLI)", () => {
     const readable = await manifest(["doctor"], root, env);
     expect(readable.stdout).toMatch(/✔ Node\s+Node \d+/);
     expect(readable.stdout).toMatch(/No problems/);
+  });
+
+  it("fails without a model, saying the sidecar would only watch and how to add one; names an unknown sidecar.model", async () => {
+    const { root } = tempProject({ "package.json": '{ "name": "app" }\n' });
+    const none = await manifest(["doctor", "--json"], root, piEnv(false));
+    expect(none.code).toBe(1);
+    const model = doctorResultSchema.parse(none.json()).checks.find((c) => c.id === "model");
+    expect(model).toMatchObject({ status: "fail" });
+    expect(model?.detail).toContain("no usable model");
+    expect(model?.next).toContain("/login");
+
+    mkdirSync(join(root, "config"));
+    writeFileSync(join(root, "config", "spark.ts"), 'export default { sidecar: { model: "nope/nothing" } };\n');
+    const unknown = await manifest(["doctor", "--json"], root, piEnv());
+    const named = doctorResultSchema.parse(unknown.json()).checks.find((c) => c.id === "model");
+    expect(named).toMatchObject({ status: "fail" });
+    expect(named?.detail).toContain('"nope/nothing" is not a model Pi knows');
   });
 
   it("names the bad config field, a stale pause and a dead agent; --fix removes the agent file", async () => {

@@ -111,6 +111,7 @@ function baseFacts(): DoctorFacts {
     nodeVersion: "22.0.0",
     pi: { found: true, path: "/p/pi", version: "0.73.1", problem: undefined },
     piTrust: { state: "undecided", store: "/s" },
+    model: { state: "ok", model: "mock/mock-model", source: "pi-default", agentDir: "/a" },
     piSettings: { state: "missing" },
     config: { state: "ok", file: undefined },
     toolLevels: { development: "full", production: "approve" },

@@ -44,6 +44,13 @@ export interface DoctorFacts {
     | { found: true; path: string; version: string | undefined; problem: string | undefined };
   /** Pi 1.x's trust decision for the project (checked only when pi is 1.x or later). */
   piTrust: PiTrust;
+  /** The model the sidecar would get (see sidecar/model-probe.ts). */
+  model:
+    | { state: "ok"; model: string; source: "config" | "pi-default"; agentDir: string }
+    | { state: "none"; reason: string; agentDir: string }
+    | { state: "unknown"; wanted: string; agentDir: string }
+    | { state: "no-sdk"; install: string }
+    | { state: "error"; message: string };
   piSettings:
     | { state: "missing" }
     | { state: "malformed"; problem: string }
@@ -93,6 +100,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
     nodeCheck(f),
     piCheck(f),
     toolsCheck(f),
+    modelCheck(f),
     ...piSettingsChecks(f),
     ...piTrustChecks(f),
     configCheck(f),
@@ -119,14 +127,17 @@ function nodeCheck(f: DoctorFacts): Check {
   };
 }
 
+/** What installs Pi in a project: Spark's sidecar and your own `pi` both need it. */
+export const PI_INSTALL = "npm install -D @mariozechner/pi-coding-agent@0.73.1";
+
 function piCheck(f: DoctorFacts): Check {
   const base = { id: "pi", title: "Pi" };
   if (!f.pi.found) {
     return {
       ...base,
       status: "fail",
-      detail: `the pi command is not installed (looked in ${f.pi.searched.join(" and on ")})`,
-      next: `Run \`${installCommand(["pi"])}\` (or install it globally: -g instead of -D).`,
+      detail: `the pi command is not installed where the app is (looked in ${f.pi.searched.join(" and on ")})`,
+      next: `Run \`${installCommand(["pi"])}\` in the app's folder (or install it globally: -g instead of -D).`,
     };
   }
   if (f.pi.problem || !f.pi.version) {
@@ -154,6 +165,47 @@ function toolsCheck(f: DoctorFacts): Check {
       ? { lines: [`not installed: ${absent.join(", ")} (the commands that use them say how to add them)`] }
       : {}),
   };
+}
+
+function modelCheck(f: DoctorFacts): Check {
+  const base = { id: "model", title: "Model" };
+  const m = f.model;
+  switch (m.state) {
+    case "ok":
+      return {
+        ...base,
+        status: "ok",
+        detail: `the sidecar would use ${m.model} (${m.source === "config" ? "config sidecar.model" : "Pi's default"})`,
+      };
+    case "none":
+      return {
+        ...base,
+        status: "fail",
+        detail: `no usable model: ${m.reason}. The sidecar would only watch (events wait on disk)`,
+        next: `Run \`pi\` and log in with /login, or export an API key (ANTHROPIC_API_KEY, OPENAI_API_KEY, …), or add a provider to ${m.agentDir}/models.json.`,
+      };
+    case "unknown":
+      return {
+        ...base,
+        status: "fail",
+        detail: `config sidecar.model "${m.wanted}" is not a model Pi knows`,
+        next: "Set sidecar.model to one of `pi --list-models` (as provider/id), or remove it to use Pi's default.",
+      };
+    case "no-sdk":
+      return {
+        ...base,
+        status: "fail",
+        detail: "the sidecar cannot start: the Pi SDK is not installed where Spark runs",
+        next: `Run \`${m.install}\`.`,
+      };
+    case "error":
+      return {
+        ...base,
+        status: "warn",
+        detail: `could not ask Pi which model the sidecar would use: ${m.message}`,
+        next: "Run `manifest sidecar --headless` to see what it says at start-up.",
+      };
+  }
 }
 
 function piSettingsChecks(f: DoctorFacts): Check[] {

@@ -19,6 +19,7 @@ import { currentBlockContext, hooksStatus } from "../hooks/state.js";
 import { resolveSettingsEntry, sparkPiEntries } from "../init/files.js";
 import { isSparkExtensionEntry, isSparkSkillsEntry } from "../init/pi-settings.js";
 import type { DoctorFacts, SettingsEntryFact } from "./checks.js";
+import { modelFacts } from "./model-facts.js";
 
 const exec = promisify(execFile);
 
@@ -123,11 +124,12 @@ function loadConfigFacts(root: string): { config: SparkConfig; paths: BusPaths; 
 export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ facts: DoctorFacts; fixed: string[] }> {
   const { config, paths, fact: configFact } = loadConfigFacts(root);
   const piPath = findPi(root);
-  const [pi, tmux, hooks, rebasing] = await Promise.all([
+  const [pi, tmux, hooks, rebasing, model] = await Promise.all([
     piPath ? versionOf(piPath, ["--version"]) : Promise.resolve(undefined),
     versionOf("tmux", ["-V"]),
     locateHooks(root),
     rebaseInProgress(root),
+    modelFacts(root, config.sidecar.model),
   ]);
   const now = Date.now();
   const liveness = localLivenessFacts(config.presence.ttlMs, now);
@@ -157,6 +159,7 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
       ? { found: true, path: piPath, version: pi?.version, problem: pi?.problem }
       : { found: false, searched: ["node_modules/.bin from the project upward", "PATH"] },
     piTrust: readPiTrust(root),
+    model,
     piSettings: settingsFacts(root),
     config: configFact,
     toolLevels:
