@@ -1,5 +1,5 @@
+import { resolve } from "node:path";
 import {
-  findProjectRoot,
   type LoadedConfig,
   type LocatedProject,
   loadConfig,
@@ -38,9 +38,14 @@ export function projectRoot(): string {
   return locatedProject().root;
 }
 
-/** Where `spark init` sets Spark up: the project around the cwd, or the cwd itself, which init makes one. */
-export function initRoot(): string {
-  return findProjectRoot(process.cwd());
+/**
+ * Where `spark init` sets Spark up: the project around the cwd (its config, `.spark/` or
+ * package.json), else the cwd itself, which init makes one. A `.git` above is not enough to
+ * set up a parent folder: a home folder kept in git would get Spark for a scratch folder.
+ */
+export function initRoot(cwd = process.cwd()): string {
+  const found = locateProject(cwd);
+  return found && (found.by !== ".git" || found.root === resolve(cwd)) ? found.root : resolve(cwd);
 }
 
 /** Loads the project's config, turning a config problem into a CLI error (exit 3). */

@@ -58,6 +58,14 @@ describe("outside a project", () => {
     expect(errorSchema.parse(json.json()).error.code).toBe("E_NO_PROJECT");
   });
 
+  it("spark init sets up the folder it runs in, not a parent that only has .git", async () => {
+    const { root } = tempProject({ ".git/HEAD": "ref: refs/heads/main\n", "scratch/notes.txt": "" });
+    const scratch = join(root, "scratch");
+    expect((await manifest(["spark", "init", "--no-entry"], scratch)).code).toBe(0);
+    expect(existsSync(join(scratch, "config", "spark.ts"))).toBe(true);
+    expect(existsSync(join(root, "config"))).toBe(false);
+  });
+
   it("spark init makes the folder a project, after which the other commands work there", async () => {
     const { root } = tempProject();
     expect((await manifest(["spark", "init", "--no-entry"], root)).code).toBe(0);
