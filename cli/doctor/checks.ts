@@ -127,9 +127,6 @@ function nodeCheck(f: DoctorFacts): Check {
   };
 }
 
-/** What installs Pi in a project: Spark's sidecar and your own `pi` both need it. */
-export const PI_INSTALL = "npm install -D @mariozechner/pi-coding-agent@0.73.1";
-
 function piCheck(f: DoctorFacts): Check {
   const base = { id: "pi", title: "Pi" };
   if (!f.pi.found) {
