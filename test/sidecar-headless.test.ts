@@ -145,7 +145,7 @@ describe("manifest sidecar --headless", () => {
   });
 
   it("runs once per project: a second one refuses, naming the first and how to stop it; a SIGKILLed one does not block", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject({ "package.json": '{"name":"x"}\n' });
     const env = piEnv(piAgentDir(root));
     const first = startSidecar(root, env);
     await waitFor(() => first.lines().find((l) => l.type === "ready"), "the first sidecar ready", 20_000);
