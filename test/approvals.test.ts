@@ -195,7 +195,7 @@ describe("manifest spark approve / deny", () => {
   });
 
   it("explains what to do without an id, with a wrong one, and with nothing waiting", async () => {
-    const { root } = tempProject();
+    const { root } = tempProject({ "package.json": '{"name":"x"}\n' });
     const none = await manifest(["spark", "approve"], root);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("No tool call is waiting for an answer.");

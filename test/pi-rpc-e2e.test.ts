@@ -66,7 +66,7 @@ describe("the real pi --mode rpc with the Spark extension as sidecar", () => {
 
 describe("the real pi --mode rpc, human role, with no model", () => {
   it("/spark take hands the events over, the run fails at once, and they go back to the queue with the attempt noted, never acked", async () => {
-    const { root, paths } = tempProject();
+    const { root, paths } = tempProject({ "package.json": '{"name":"x"}\n' });
     const { id } = (await manifest(["spark", "emit", "server-error", "--json"], root)).json<{ id: string }>();
     const args = ["--no-session", "--no-extensions", "--no-skills", "-nc", "-e", join(DIST, "pi-extension.js")];
     // An agent folder with no models.json: this Pi has no model it can use.
