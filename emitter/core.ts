@@ -94,6 +94,7 @@ export function createEmitterCore(options: EmitterOptions = {}, warn = defaultWa
       status: input.status ?? 500,
       error: input.error ?? { message: `HTTP ${input.status ?? 500}` },
       ...(input.input !== undefined ? { request: { input: input.input } } : {}),
+      ...(input.framework !== undefined ? { framework: input.framework } : {}),
     });
   };
 

@@ -11,9 +11,10 @@ import { CaptureLedger } from "./capture-ledger.js";
 import type { EmitterCore, EmitterOptions, ServerErrorInput, WrapOptions } from "./types.js";
 import { type FetchHandler, wrapFetch } from "./wrap-fetch.js";
 import { wrapNodeHandler } from "./wrap-node.js";
+import { type ServeErrorHandler, wrapServeError } from "./wrap-serve-error.js";
 
 export type { SparkConfig } from "../bus/config-schema.js";
-export type { EmitterOptions, EventInput, ServerErrorInput, SparkUserConfig, WrapOptions };
+export type { EmitterOptions, EventInput, ServeErrorHandler, ServerErrorInput, SparkUserConfig, WrapOptions };
 
 /** Identity helper that gives `config/spark.ts` its types. */
 export function defineSparkConfig(config: SparkUserConfig): SparkUserConfig {
@@ -27,14 +28,17 @@ interface EmitterState {
   options: EmitterOptions;
   /** Captures still being written off the request path (see `flush`). */
   inFlight: Set<Promise<unknown>>;
+  /** Errors the fetch wrapper reported as they were thrown (Bun's `error` handler skips them). */
+  thrown: WeakSet<object>;
 }
 
 // One state per process, even if two copies of the package are loaded.
 const STATE_KEY = Symbol.for("manifest-spark.emitter");
 const registry = globalThis as unknown as Record<symbol, EmitterState | undefined>;
-registry[STATE_KEY] ??= { options: {}, inFlight: new Set(), ledger: new CaptureLedger() };
+registry[STATE_KEY] ??= { options: {}, inFlight: new Set(), ledger: new CaptureLedger(), thrown: new WeakSet() };
 // A copy of an older version may have made the state without a ledger.
 registry[STATE_KEY].ledger ??= new CaptureLedger();
+registry[STATE_KEY].thrown ??= new WeakSet();
 const state: EmitterState = registry[STATE_KEY];
 
 const off: EmitterCore = {
@@ -109,10 +113,25 @@ export const spark = {
     }
   },
 
-  /** Wraps a fetch-style handler (Bun.serve, Hono): throws and 5xx responses become events; 4xx responses do not. */
+  /**
+   * Wraps a bare fetch-style handler (`Bun.serve`, Deno, workers): throws and 5xx responses
+   * become events (4xx responses do not), with the raw URL as the route. A framework app should use its integration
+   * instead (`manifest-spark/hono`, …): it sees the error the framework caught, and the route
+   * pattern.
+   */
   wrapFetch<H extends FetchHandler>(handler: H, options?: WrapOptions<Request>): H {
     core(); // load at start-up, not on the first failing request
-    return wrapFetch(handler, { capture: wrapperCapture, ledger: state.ledger, track }, options);
+    return wrapFetch(handler, { capture: wrapperCapture, ledger: state.ledger, track, thrown: state.thrown }, options);
+  },
+
+  /**
+   * `Bun.serve({ error: spark.wrapServeError(handler?) })`: what `fetch` or a `routes` handler
+   * threw becomes an event (Bun passes no request, so it has no route); the app's own handler,
+   * if given, still answers.
+   */
+  wrapServeError<H extends ServeErrorHandler>(handler?: H): H {
+    core();
+    return wrapServeError(handler, { capture: wrapperCapture, ledger: state.ledger, thrown: state.thrown });
   },
 
   /**
@@ -123,7 +142,12 @@ export const spark = {
     while (state.inFlight.size > 0) await Promise.all([...state.inFlight]);
   },
 
-  /** Wraps a `node:http` request listener: throws become a 500 and an event, 5xx responses events; 4xx responses do not. */
+  /**
+   * Wraps a bare `node:http` request listener: throws become a 500 and an event, 5xx responses
+   * events, with the raw URL as the route. A framework app (Express, Fastify, Koa, Next) should
+   * use its integration instead: a framework answers the throw itself, so a wrapper around it
+   * sees only the status, never the error.
+   */
   wrapNodeHandler<L extends (request: IncomingMessage, response: ServerResponse) => unknown>(
     listener: L,
     options?: WrapOptions<Parameters<L>[0]>,

@@ -9,6 +9,8 @@ export interface Reporter {
   ledger: CaptureLedger;
   /** Keeps a capture made after the response visible to `spark.flush()`. */
   track?: (work: Promise<unknown>) => void;
+  /** Errors a wrapper reported as they were thrown, so the next one up does not report them again. */
+  thrown?: WeakSet<object>;
 }
 
 /** The feature a request belongs to, from the wrapper's options; a throwing namer names none. */

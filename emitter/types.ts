@@ -16,12 +16,20 @@ export interface ServerErrorInput {
   error?: unknown;
   /** The request input (body, params): redacted before it is written. */
   input?: unknown;
+  /** Set by the framework integrations: which one saw the error, and what else it knew. */
+  framework?: { name: string; [fact: string]: unknown } | undefined;
 }
 
 /** Options for the handler wrappers. */
 export interface WrapOptions<Req> {
   /** Names the feature a request belongs to (default: none, the route is used). */
   feature?: string | ((request: Req) => string | undefined);
+}
+
+/** Options for the framework integrations (`manifest-spark/express`, `/fastify`, …). */
+export interface IntegrationOptions<Req> extends WrapOptions<Req> {
+  /** The app's request id, when Spark does not find it where the usual middlewares put it. */
+  requestId?: (request: Req) => string | undefined;
 }
 
 /** The loaded emitter (internal): everything below only runs when Spark is on. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isHandled } from "./handled-requests.js";
 import { featureOf, type Reporter } from "./reporter.js";
 import type { WrapOptions } from "./types.js";
 
@@ -26,7 +27,7 @@ export function wrapFetch<H extends FetchHandler>(
     const copy = smallBodyCopy(request);
     const mark = reporter.ledger.mark();
     const report = (status: number, error: unknown) => {
-      if (reporter.ledger.capturedSince(requestId, mark)) return;
+      if (reporter.ledger.capturedSince(requestId, mark) || isHandled(request)) return;
       const work = describeRequest(request, copy).then((facts) =>
         reporter.capture({
           feature: featureOf(options, request),
@@ -49,6 +50,7 @@ export function wrapFetch<H extends FetchHandler>(
       return response;
     } catch (error) {
       report(500, error);
+      if (typeof error === "object" && error !== null) reporter.thrown?.add(error);
       throw error;
     }
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isHandled } from "./handled-requests.js";
 import { featureOf, type Reporter } from "./reporter.js";
 import type { WrapOptions } from "./types.js";
 
@@ -25,7 +26,7 @@ export function wrapNodeHandler<Req extends IncomingMessage, Res extends ServerR
     const mark = reporter.ledger.mark();
     let reported = false;
     const report = (status: number, error: unknown) => {
-      if (reported || reporter.ledger.capturedSince(requestId, mark)) return;
+      if (reported || reporter.ledger.capturedSince(requestId, mark) || isHandled(request)) return;
       reported = true;
       reporter.capture({
         feature: featureOf(options, request),

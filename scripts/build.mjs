@@ -22,6 +22,12 @@ const noTypes = process.argv.includes("--no-types");
 const appEntries = {
   index: "emitter/index.ts",
   register: "emitter/register.ts",
+  // One per framework, so an app loads its own only. None imports its framework at run time.
+  express: "emitter/integrations/express.ts",
+  fastify: "emitter/integrations/fastify.ts",
+  hono: "emitter/integrations/hono.ts",
+  koa: "emitter/integrations/koa.ts",
+  next: "emitter/integrations/next.ts",
 };
 /** Everything else: source file → dist name, sharing chunks. Built once the source exists. */
 const entries = {
@@ -58,6 +64,8 @@ if (!typesOnly) {
     ...common,
     metafile: true,
     entryPoints: Object.fromEntries(Object.entries(appEntries).map(([n, s]) => [n, join(root, s)])),
+    // The Next hook loads the emitter through the package itself, at run time (see next.ts).
+    external: ["manifest-spark"],
   });
   const rest = await build({
     ...common,
