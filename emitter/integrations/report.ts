@@ -27,14 +27,15 @@ export function report(describe: () => RequestFailure | undefined): void {
  * Records a failure once its response is over, with the status the client actually got: the
  * app's own error handler may still turn the error into a deliberate 4xx. It also keeps the
  * write off the request's path. The facts are read now, while the framework still holds them
- * (routers reset params on the way out). A response that never finishes (a broken stream, a
- * client that left) still closes, so the error is never lost.
+ * (routers reset params on the way out). When the headers are already out the status cannot
+ * change, so it is recorded at once: a framework may leave such a response open for good
+ * (Koa 2 with a failed stream).
  */
 export function reportWhenClosed(response: ClosingResponse, describe: () => Omit<RequestFailure, "status">): void {
   try {
     const facts = describe();
     const done = () => report(() => ({ ...facts, status: response.statusCode }));
-    if (response.closed) done();
+    if (response.closed || response.headersSent) done();
     else response.once("close", done);
   } catch {
     // Never into the app.

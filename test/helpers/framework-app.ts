@@ -79,12 +79,22 @@ export function pendingEvents(root: string): EventBody[] {
     .map((n) => JSON.parse(readFileSync(join(dir, n), "utf8")) as EventBody);
 }
 
-/** Waits until an event whose error message is `message` is on disk, and returns it. */
-export function eventWith(root: string, message: string, count = 1): Promise<EventBody[]> {
+/** Waits until `count` events that match are on disk, and returns them. */
+export function eventsWhere(
+  root: string,
+  match: (event: EventBody) => boolean,
+  what: string,
+  count = 1,
+): Promise<EventBody[]> {
   return waitFor(() => {
-    const found = pendingEvents(root).filter((e) => e.error.message === message);
+    const found = pendingEvents(root).filter(match);
     return found.length >= count ? found : undefined;
-  }, `${count} event(s) with message "${message}"`);
+  }, `${count} event(s) ${what}`);
+}
+
+/** Waits until `count` events whose error message is `message` are on disk, and returns them. */
+export function eventWith(root: string, message: string, count = 1): Promise<EventBody[]> {
+  return eventsWhere(root, (e) => e.error.message === message, `with message "${message}"`, count);
 }
 
 /** What a request got back: the status and the whole body, or how reading it failed. */
@@ -94,12 +104,16 @@ export interface Answer {
   broken?: string;
 }
 
-/** Sends one request with an `x-request-id`, and reads the whole answer. */
+/**
+ * Sends one request with an `x-request-id`, and reads the whole answer. A connection that
+ * breaks, or a body still open after `timeoutMs` (a failed stream some frameworks never end),
+ * is an answer too: `broken` says how.
+ */
 export async function ask(
   url: string,
   path: string,
   requestId: string,
-  init: { method?: string; json?: unknown; raw?: string } = {},
+  init: { method?: string; json?: unknown; raw?: string; timeoutMs?: number } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { "x-request-id": requestId };
   let body: string | undefined;
@@ -107,7 +121,13 @@ export async function ask(
     headers["content-type"] = "application/json";
     body = init.raw ?? JSON.stringify(init.json);
   }
-  const response = await fetch(`${url}${path}`, { method: init.method ?? "GET", headers, body });
+  const signal = AbortSignal.timeout(init.timeoutMs ?? 10_000);
+  let response: Response;
+  try {
+    response = await fetch(`${url}${path}`, { method: init.method ?? "GET", headers, body, signal });
+  } catch (error) {
+    return { status: 0, body: "", broken: (error as Error).message };
+  }
   try {
     return { status: response.status, body: await response.text() };
   } catch (error) {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answer, ask, eventWith, pendingEvents, type RunningApp, startApp } from "./framework-app.js";
+import { type Answer, ask, eventsWhere, eventWith, pendingEvents, type RunningApp, startApp } from "./framework-app.js";
 
 /** One framework (and version) under the common contract. */
 export interface ContractSubject {
@@ -15,9 +15,16 @@ export interface ContractSubject {
   args: string[];
   /** The runtime to start it with (default: this Node). */
   runtime?: string;
+  /**
+   * False when the framework hands a streaming response over before its errors happen, so no
+   * middleware can see them (Hono: they go to the stream helper's `onError`).
+   */
+  seesErrorsAfterStart?: boolean;
 }
 
-const NULL_READ = "Cannot read properties of null (reading 'name')";
+/** The TypeError of reading a property of null, whatever the engine's wording. */
+const nullRead = (root: string, count = 1) =>
+  eventsWhere(root, (e) => e.error.name === "TypeError" && /null/.test(e.error.message), "of reading null", count);
 
 /** The requests whose answers must be the same with and without Spark. */
 const SAME_ANSWERS: Array<[string, Parameters<typeof ask>[3]]> = [
@@ -62,13 +69,13 @@ export function describeContract(subject: ContractSubject): void {
     it("records a handler's throw: the error itself, the route pattern, method, status, the app's request id", async () => {
       const answer = await ask(app.url, "/users/12", "u-12");
       expect(answer.status).toBe(500);
-      const [event] = await eventWith(root, NULL_READ);
+      const [event] = await nullRead(root);
       expect(event).toMatchObject({
         type: "server-error",
         route: "GET /users/:id",
         status: 500,
         traceId: "app-u-12",
-        error: { name: "TypeError", message: NULL_READ },
+        error: { name: "TypeError" },
         framework: { name: subject.framework },
         request: { input: { params: { id: "12" } } },
       });
@@ -79,7 +86,7 @@ export function describeContract(subject: ContractSubject): void {
     it("gives three ids of one route one fingerprint", async () => {
       await ask(app.url, "/users/13", "u-13");
       await ask(app.url, "/users/14", "u-14");
-      const events = await eventWith(root, NULL_READ, 3);
+      const events = await nullRead(root, 3);
       expect(events.map((e) => e.traceId).sort()).toEqual(["app-u-12", "app-u-13", "app-u-14"]);
       expect(new Set(events.map((e) => e.route))).toEqual(new Set(["GET /users/:id"]));
       expect(new Set(events.map((e) => e.fingerprint)).size).toBe(1);
@@ -96,8 +103,8 @@ export function describeContract(subject: ContractSubject): void {
       expect(guard).toMatchObject({ route: "GET /guarded/:id", status: 500, traceId: "app-g-4" });
     });
 
-    it("records an error thrown after the response started", async () => {
-      const answer = await ask(app.url, "/stream/5", "s-5");
+    it.runIf(subject.seesErrorsAfterStart !== false)("records an error thrown after the response started", async () => {
+      const answer = await ask(app.url, "/stream/5", "s-5", { timeoutMs: 1000 });
       // The client got the headers of a success, then a broken or cut-short body.
       expect(answer.status).toBe(200);
       expect(answer.body.startsWith("partial answer") || answer.broken !== undefined).toBe(true);
@@ -142,7 +149,7 @@ export function describeContract(subject: ContractSubject): void {
       expect(answers.map((a) => a.status)).toEqual([404, 400, 400, 404]);
       // A failure after them: once its event is written, theirs would have been too.
       await ask(app.url, "/users/77", "sentinel");
-      await eventWith(root, NULL_READ, 4);
+      await nullRead(root, 4);
       const deliberate = pendingEvents(root).filter((e) => e.traceId.startsWith("app-d-"));
       expect(deliberate).toEqual([]);
       expect(pendingEvents(root).every((e) => (e.status ?? 0) >= 500)).toBe(true);
@@ -171,7 +178,7 @@ export function describeContract(subject: ContractSubject): void {
       try {
         const answer = await ask(off.url, "/users/1", "off-1");
         expect(answer.status).toBe(500);
-        await ask(off.url, "/stream/1", "off-2");
+        await ask(off.url, "/stream/1", "off-2", { timeoutMs: 1000 });
         await ask(off.url, "/users/2", "off-3");
         // The emitter's core makes `.spark/` when it loads: it never did.
         expect(existsSync(join(offRoot, ".spark"))).toBe(false);
