@@ -108,7 +108,13 @@ describe("request ids", () => {
   });
 
   it("prefers the app's reader, and survives readers and getters that throw", () => {
-    expect(requestIdOf((r: { id: string }) => `own-${r.id}`, { id: "1" }, () => ["usual"])).toBe("own-1");
+    expect(
+      requestIdOf(
+        (r: { id: string }) => `own-${r.id}`,
+        { id: "1" },
+        () => ["usual"],
+      ),
+    ).toBe("own-1");
     const throwing = () => {
       throw new Error("no");
     };
