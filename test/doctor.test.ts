@@ -55,6 +55,7 @@ function healthy(): DoctorFacts {
       hooksDir: "/p/.git/hooks",
       hooks: [hook("pre-rebase", ["pause"]), hook("post-rewrite", ["resume"]), hook("pre-push", ["checks"])],
     },
+    frameworks: [],
   };
 }
 
@@ -83,6 +84,7 @@ describe("buildChecks (pure)", () => {
       "pi-skills",
       "config",
       "tools-level",
+      "framework",
       "bus",
       "pause",
       "agents",

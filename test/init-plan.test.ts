@@ -135,6 +135,8 @@ describe("planInit", () => {
     extensionBuilt: true,
     entry: { state: "found", path: "server.js", from: "the start script", content: "console.log(1);\n", kind: "cjs" },
     bus: { missing: [".spark"], loose: [], gitignore: false },
+    frameworks: [],
+    wireFrameworks: false,
     ...patch,
   });
 

@@ -8,7 +8,7 @@ import { findPi } from "../doctor/facts.js";
 import { applyInit, gatherInitFacts } from "../init/files.js";
 import { type InitChange, type InitNote, planInit } from "../init/plan.js";
 
-/** `manifest spark init [--dry-run] [--no-entry] [--entry-file <file>]`. */
+/** `manifest spark init [--dry-run] [--no-entry] [--entry-file <file>] [--yes]`. */
 export const initCommand = defineCommand({
   meta: {
     name: "init",
@@ -23,6 +23,11 @@ export const initCommand = defineCommand({
       negativeDescription: "Leave the app's entry file alone",
     },
     "entry-file": { type: "string", description: "The app's entry file, when Spark does not find it" },
+    yes: {
+      type: "boolean",
+      alias: "y",
+      description: "Also add the line your framework's integration needs (Express, Fastify, Hono, Koa, Next)",
+    },
     ...jsonArg,
   },
   run({ args }) {
@@ -30,10 +35,12 @@ export const initCommand = defineCommand({
     const dryRun = Boolean(args["dry-run"]);
     const root = initRoot();
     const { paths } = projectPathsLenient(root);
-    const facts = gatherInitFacts(root, paths, {
-      enabled: args.entry !== false,
-      file: args["entry-file"] || undefined,
-    });
+    const facts = gatherInitFacts(
+      root,
+      paths,
+      { enabled: args.entry !== false, file: args["entry-file"] || undefined },
+      Boolean(args.yes),
+    );
     const plan = planInit(facts);
     if (!plan.ok) throw new CliError(plan.problem, "E_PI_SETTINGS", plan.next);
     if (!dryRun) applyInit(root, paths, plan.changes);

@@ -5,6 +5,7 @@ import { needsTrust, type PiTrust, trustAdvice } from "../_pi-trust.js";
 import { installCommand, type ToolProblem } from "../_tools.js";
 import type { HookStatus } from "../hooks/state.js";
 import { agentsCheck, busCheck, eventsCheck, INIT, pauseCheck, runsCheck, sidecarCheck } from "./bus-checks.js";
+import { type FrameworkStatus, frameworkCheck } from "./framework-check.js";
 import { type ToolLevelsFact, toolsLevelCheck } from "./tools-level-check.js";
 
 /**
@@ -76,6 +77,8 @@ export interface DoctorFacts {
     found: { name: string; source: "project" | "global" | undefined }[];
   };
   git: { state: "no-git" } | { state: "no-repo" } | { state: "ok"; hooksDir: string; hooks: HookStatus[] };
+  /** The web frameworks in package.json, and whether Spark's integration is wired for each. */
+  frameworks: FrameworkStatus[];
 }
 
 /** `a.b.c` ≥ `x.y.z`. */
@@ -105,6 +108,7 @@ export function buildChecks(f: DoctorFacts): Check[] {
     ...piTrustChecks(f),
     configCheck(f),
     toolsLevelCheck(f.toolLevels),
+    frameworkCheck(f.frameworks),
     busCheck(f),
     pauseCheck(f),
     agentsCheck(f),

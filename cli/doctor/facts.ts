@@ -16,9 +16,11 @@ import { locateTool, SIDECAR_TOOLS, TOOLS, type ToolName, toolProblem } from "..
 import { locateHooks, rebaseInProgress } from "../hooks/git.js";
 import { HOOK_PAUSE_BY, hookSpecs } from "../hooks/roles.js";
 import { currentBlockContext, hooksStatus } from "../hooks/state.js";
-import { resolveSettingsEntry, sparkPiEntries } from "../init/files.js";
+import { readPackageJson, resolveSettingsEntry, sparkPiEntries } from "../init/files.js";
+import { gatherFrameworkFacts } from "../init/framework-files.js";
 import { isSparkExtensionEntry, isSparkSkillsEntry } from "../init/pi-settings.js";
 import type { DoctorFacts, SettingsEntryFact } from "./checks.js";
+import { frameworkStatuses } from "./framework-check.js";
 import { modelFacts } from "./model-facts.js";
 
 const exec = promisify(execFile);
@@ -199,6 +201,7 @@ export async function gatherDoctorFacts(root: string, fix: boolean): Promise<{ f
           ),
         }
       : { state: hooks.problem },
+    frameworks: frameworkStatuses(gatherFrameworkFacts(root, readPackageJson(root))),
   };
   return { facts, fixed };
 }

@@ -7,6 +7,8 @@ import { busDirState, repairBusDirs } from "../_bus-dirs.js";
 import { CliError } from "../_errors.js";
 import { extensionEntry, packageRoot, skillsDir } from "../_package.js";
 import { entryCandidates, moduleKind, type PackageJsonLike } from "./entry-file.js";
+import type { PackageDeps } from "./framework.js";
+import { gatherFrameworkFacts } from "./framework-files.js";
 import type { SparkPiEntries } from "./pi-settings.js";
 import type { EntryFact, InitChange, InitFacts } from "./plan.js";
 
@@ -77,14 +79,18 @@ function isFile(path: string): boolean {
   }
 }
 
+/** The project's package.json; a broken one only costs us its hints. */
+export function readPackageJson(root: string): (PackageJsonLike & PackageDeps) | undefined {
+  try {
+    return (JSON.parse(readText(join(root, "package.json")) ?? "null") as PackageJsonLike & PackageDeps) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function findEntry(root: string, option: EntryOption): EntryFact {
   if (!option.enabled) return { state: "skipped" };
-  let pkg: PackageJsonLike | undefined;
-  try {
-    pkg = JSON.parse(readText(join(root, "package.json")) ?? "null") as PackageJsonLike | undefined;
-  } catch {
-    pkg = undefined; // a broken package.json only costs us its hints
-  }
+  const pkg = readPackageJson(root);
   if (option.file) {
     const inside = relative(root, resolve(option.file));
     if (inside.startsWith("..") || isAbsolute(inside)) {
@@ -117,7 +123,7 @@ function findEntry(root: string, option: EntryOption): EntryFact {
 }
 
 /** Gathers everything `planInit` needs from the project at `root`. */
-export function gatherInitFacts(root: string, paths: BusPaths, entry: EntryOption): InitFacts {
+export function gatherInitFacts(root: string, paths: BusPaths, entry: EntryOption, wireFrameworks = false): InitFacts {
   const configPath = findConfigFile(root);
   let configProblem: string | undefined;
   if (configPath) {
@@ -144,6 +150,8 @@ export function gatherInitFacts(root: string, paths: BusPaths, entry: EntryOptio
       loose: dirs.loose.map((d) => relative(root, d.path)),
       gitignore: dirs.gitignore,
     },
+    frameworks: gatherFrameworkFacts(root, readPackageJson(root)),
+    wireFrameworks,
   };
 }
 

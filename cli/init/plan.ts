@@ -1,5 +1,8 @@
 import { CONFIG_TEMPLATE } from "./config-template.js";
 import { hasRegister, insertRegister } from "./entry-file.js";
+import { wiringAdvice } from "./framework.js";
+import type { FrameworkFact } from "./framework-files.js";
+import { wireApp, wireNext } from "./framework-wiring.js";
 import { planPiSettings, type SparkPiEntries } from "./pi-settings.js";
 
 /**
@@ -33,6 +36,10 @@ export interface InitFacts {
   entry: EntryFact;
   /** Bus folders that are missing or looser than 0700, and whether `.spark/.gitignore` exists. */
   bus: { missing: string[]; loose: string[]; gitignore: boolean };
+  /** The web frameworks the app uses (Express, Fastify, Hono, Koa, Next). */
+  frameworks: FrameworkFact[];
+  /** `--yes`: add their integrations' lines instead of printing them. */
+  wireFrameworks: boolean;
 }
 
 /** One change: a file created or updated, or the bus folders made. */
@@ -123,6 +130,8 @@ export function planInit(f: InitFacts): InitPlan {
     });
   }
 
+  planFrameworks(f.frameworks, f.wireFrameworks, changes, notes);
+
   if (f.bus.missing.length > 0 || f.bus.loose.length > 0 || !f.bus.gitignore) {
     const made = f.bus.missing.length > 0 ? "created the private bus folders (0700)" : "";
     const tightened = f.bus.loose.length > 0 ? `tightened ${f.bus.loose.join(", ")} to 0700` : "";
@@ -130,4 +139,68 @@ export function planInit(f: InitFacts): InitPlan {
     changes.push({ path: ".spark/", action: "mkdir", summary: [made, tightened, ignore].filter(Boolean).join("; ") });
   }
   return { ok: true, changes, notes };
+}
+
+/**
+ * The framework part of `spark init` (pure): for each framework the app uses but has not wired,
+ * the one line as a note, or (with `--yes`) as a change. A file the plan already changes (the
+ * entry file that gets the register import) gets the line in that same change.
+ */
+function planFrameworks(facts: FrameworkFact[], wire: boolean, changes: InitChange[], notes: InitNote[]): void {
+  for (const fact of facts) {
+    const { framework, target } = fact;
+    if (fact.wiredIn !== undefined) continue;
+    const advice = wiringAdvice(framework);
+    if (!wire) {
+      notes.push({
+        level: "info",
+        message: `${framework.name} app: Spark records its errors (with the route pattern) once its integration is wired`,
+        next: `Add ${advice}, or run \`manifest spark init --yes\` to add it.`,
+      });
+      continue;
+    }
+    if (target.state === "not-found") {
+      notes.push({
+        level: "warn",
+        message: `${framework.name} app: init did not find the file that makes the app`,
+        next: `Add ${advice}.`,
+      });
+      continue;
+    }
+    const path = target.state === "found" ? target.file.path : target.path;
+    const pending = changes.find((c) => c.path === path && c.after !== undefined);
+    const current = pending?.after ?? (target.state === "found" ? target.file.content : undefined);
+    const wiring =
+      framework.id === "next"
+        ? wireNext(framework, current)
+        : wireApp(framework, current ?? "", target.state === "found" ? target.file.kind : "esm");
+    if (!wiring.ok) {
+      notes.push({
+        level: "warn",
+        message: `${framework.name} app: not wired in ${path}: ${wiring.problem}`,
+        next: `Add ${advice}.`,
+      });
+      continue;
+    }
+    const summary = `wired Spark's ${framework.name} integration (line ${wiring.line})`;
+    if (pending) {
+      pending.after = wiring.content;
+      pending.summary = `${pending.summary}; ${summary}`;
+    } else {
+      changes.push({
+        path,
+        action: current === undefined ? "create" : "update",
+        summary,
+        before: current,
+        after: wiring.content,
+      });
+    }
+    if (framework.id === "express") {
+      notes.push({
+        level: "info",
+        message: `${path}: Spark's error handler is on line ${wiring.line}`,
+        next: "It must come after your routes and before your own error handler: move it if it does not.",
+      });
+    }
+  }
 }
