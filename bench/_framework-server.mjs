@@ -1,0 +1,63 @@
+// Two servers of one framework in one process, each with a do-nothing route GET /users/:id: one
+// with Spark's integration wired as the README says, one without. One process for both, so
+// they share the heap, the JIT and the scheduler: what differs is the integration alone.
+// argv[2]: express4, express, fastify, hono, koa2 or koa. Sends both ports over IPC, then its CPU
+// time whenever asked.
+import { createServer } from "node:http";
+
+const [framework, control] = process.argv.slice(2);
+
+/** A node:http server for `withSpark` (or a Fastify instance, which makes its own). */
+async function serve(withSpark) {
+  if (framework === "express" || framework === "express4") {
+    const { default: express } = await import(framework);
+    const { sparkErrorHandler } = await import("manifest-spark/express");
+    const app = express();
+    app.get("/users/:id", (_req, res) => res.end("ok"));
+    if (withSpark) app.use(sparkErrorHandler());
+    return listen(createServer(app));
+  }
+  if (framework === "fastify") {
+    const { default: Fastify } = await import("fastify");
+    const app = Fastify();
+    if (withSpark) await app.register((await import("manifest-spark/fastify")).default);
+    app.get("/users/:id", async () => "ok");
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    app.server.keepAliveTimeout = 60_000;
+    return app.server.address().port;
+  }
+  if (framework === "hono") {
+    const { Hono } = await import("hono");
+    const { getRequestListener } = await import("@hono/node-server");
+    const app = new Hono();
+    if (withSpark) app.use((await import("manifest-spark/hono")).sparkHono());
+    app.get("/users/:id", (c) => c.text("ok"));
+    return listen(createServer(getRequestListener(app.fetch)));
+  }
+  if (framework === "koa" || framework === "koa2") {
+    const { default: Koa } = await import(framework);
+    const { default: Router } = await import("@koa/router");
+    const app = new Koa();
+    if (withSpark) app.use((await import("manifest-spark/koa")).sparkKoa());
+    const router = new Router();
+    router.get("/users/:id", (ctx) => {
+      ctx.body = "ok";
+    });
+    app.use(router.routes());
+    return listen(createServer(app.callback()));
+  }
+  throw new Error(`unknown framework ${framework}`);
+}
+
+function listen(server) {
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
+}
+
+// argv[3] "control": both without Spark, to show how far two identical servers differ.
+process.send({ spark: await serve(control !== "control"), bare: await serve(false) });
+// The bench asks for this process's CPU time around each round: only the server being asked
+// works meanwhile, so the difference is what its requests cost, whatever else the machine does.
+process.on("message", (m) => {
+  if (m === "cpu") process.send({ cpu: process.cpuUsage() });
+});
