@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   firstRequestId,
@@ -92,6 +93,15 @@ describe("serverErrorOf", () => {
       input: { params: { id: "12" }, body: { password: "x" } },
       framework: { name: "express", routeType: "render", responseStarted: true },
     });
+  });
+
+  it("keeps parsed data as it is, and names anything else (a stream, a buffer) instead", () => {
+    const body = serverErrorOf(
+      failure({ body: Readable.from(["x"]), query: Object.assign(Object.create(null), { q: "1" }) }),
+    );
+    expect(body?.input).toEqual({ body: "[Readable]", query: { q: "1" } });
+    expect(serverErrorOf(failure({ body: Buffer.from("x") }))?.input).toEqual({ body: "[Buffer]" });
+    expect(serverErrorOf(failure({ body: ["a", { b: 1 }] }))?.input).toEqual({ body: ["a", { b: 1 }] });
   });
 
   it("leaves out an empty input, and gives nothing for a deliberate 4xx", () => {

@@ -74,9 +74,9 @@ export function routeOf(failure: Pick<RequestFailure, "method" | "pattern" | "pa
 export function serverErrorOf(failure: RequestFailure): ServerErrorInput | undefined {
   if (isDeliberate(failure)) return undefined;
   const input: Record<string, unknown> = {};
-  if (hasContent(failure.params)) input.params = failure.params;
-  if (hasContent(failure.query)) input.query = failure.query;
-  if (failure.body !== undefined && failure.body !== null && failure.body !== "") input.body = failure.body;
+  if (hasContent(failure.params)) input.params = plainData(failure.params);
+  if (hasContent(failure.query)) input.query = plainData(failure.query);
+  if (failure.body !== undefined && failure.body !== null && failure.body !== "") input.body = plainData(failure.body);
   const framework: FrameworkFacts = { name: failure.framework, ...failure.details };
   if (failure.responseStarted) framework.responseStarted = true;
   return {
@@ -88,6 +88,17 @@ export function serverErrorOf(failure: RequestFailure): ServerErrorInput | undef
     input: Object.keys(input).length > 0 ? input : undefined,
     framework,
   };
+}
+
+/**
+ * Parsed request data as it is, anything else by its name: a body that is still a stream, a
+ * buffer or a framework object would only fill the event with internals.
+ */
+export function plainData(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return value;
+  return `[${(proto as { constructor?: { name?: string } }).constructor?.name || "object"}]`;
 }
 
 function hasContent(value: unknown): boolean {
