@@ -91,7 +91,9 @@ describe("spark init and doctor with a framework", () => {
       child.kill();
       await finished(child, output);
     }
-  });
+    // Six processes one after the other (five `manifest` runs and the app): on a loaded machine
+    // each start costs seconds, so this scenario gets twice the default budget.
+  }, 120_000);
 
   it("Next: init --yes creates instrumentation.ts with the hook, and doctor is satisfied", async () => {
     const { root } = tempProject({

@@ -91,14 +91,15 @@ export function serverErrorOf(failure: RequestFailure): ServerErrorInput | undef
 }
 
 /**
- * Parsed request data as it is, anything else by its name: a body that is still a stream, a
- * buffer or a framework object would only fill the event with internals.
+ * Parsed request data as it is; a body that is still a stream (or any event emitter) by its
+ * name, since it would only fill the event with the stream's internals. Buffers and the rest
+ * are the redactor's to describe.
  */
 export function plainData(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return value;
-  return `[${(proto as { constructor?: { name?: string } }).constructor?.name || "object"}]`;
+  if (typeof value !== "object" || value === null) return value;
+  const v = value as { pipe?: unknown; on?: unknown; constructor?: { name?: string } };
+  if (typeof v.pipe === "function" || typeof v.on === "function") return `[${v.constructor?.name || "stream"}]`;
+  return value;
 }
 
 function hasContent(value: unknown): boolean {
