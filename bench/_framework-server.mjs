@@ -1,7 +1,7 @@
 // Two servers of one framework in one process, each with a do-nothing route GET /users/:id: one
 // with Spark's integration wired as the README says, one without. One process for both, so
 // they share the heap, the JIT and the scheduler: what differs is the integration alone.
-// argv[2]: express4, express, fastify, hono, koa2 or koa. Sends both ports over IPC, then its CPU
+// argv[2]: express4, express, fastify, hono, hono-mw, koa2 or koa. Sends both ports over IPC, then its CPU
 // time whenever asked.
 import { createServer } from "node:http";
 
@@ -26,11 +26,13 @@ async function serve(withSpark) {
     app.server.keepAliveTimeout = 60_000;
     return app.server.address().port;
   }
-  if (framework === "hono") {
+  if (framework === "hono" || framework === "hono-mw") {
     const { Hono } = await import("hono");
     const { getRequestListener } = await import("@hono/node-server");
     const app = new Hono();
     if (withSpark) app.use((await import("manifest-spark/hono")).sparkHono());
+    // Most apps have a middleware of their own (a logger, CORS): Hono then composes anyway.
+    if (framework === "hono-mw") app.use(async (_c, next) => next());
     app.get("/users/:id", (c) => c.text("ok"));
     return listen(createServer(getRequestListener(app.fetch)));
   }

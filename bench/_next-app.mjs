@@ -59,6 +59,10 @@ export async function startNextApp(withSpark, sparkRoot) {
     env: { ...process.env, SPARK_ROOT: sparkRoot, SPARK_ENABLED: "", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // The runner kills a module that overruns with SIGKILL, which no handler of ours sees: the
+  // server is stopped when this process ends in any other way, and by `stop`.
+  const orphanGuard = () => child.kill("SIGTERM");
+  process.once("exit", orphanGuard);
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   await waitFor(() => /Ready in/.test(out), { timeoutMs: 60_000, what: "next start" });
@@ -70,6 +74,7 @@ export async function startNextApp(withSpark, sparkRoot) {
       return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
     },
     stop: async () => {
+      process.off("exit", orphanGuard);
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("close", resolve));
       rmSync(root, { recursive: true, force: true });
