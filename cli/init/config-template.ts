@@ -20,7 +20,7 @@ export default defineSparkConfig({
   watch: {
     // Uncaught exceptions and unhandled rejections (needs \`import "manifest-spark/register"\`).
     unhandledErrors: true,
-    // HTTP 500s from handlers wrapped by Spark (spark.wrapNodeHandler, captureServerError).
+    // Server errors: framework integrations (manifest-spark/express, …), spark.wrapNodeHandler, captureServerError.
     serverErrors: true,
     // Commands that fail under \`manifest run\`.
     processErrors: true,
