@@ -19,27 +19,48 @@ interface Figure {
   hasFloor: boolean;
 }
 
-/** Every `result(…)` call of the bench modules, read with the TypeScript parser. */
+/**
+ * Every `result(…)` call of the bench modules, read with the TypeScript parser. A call in a
+ * shared helper (`./_x.mjs`, such as `_http-compare.mjs`) counts for each module importing it.
+ */
 function figures(): Figure[] {
   const found: Figure[] = [];
   for (const file of readdirSync(BENCH).filter((f) => f.endsWith(".bench.mjs"))) {
-    const text = readFileSync(join(BENCH, file), "utf8");
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-    const visit = (node: ts.Node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "result") {
-        const [name, , , floor] = node.arguments;
-        if (!name || !floor) throw new Error(`${file}: result() without a name or a floor: ${node.getText()}`);
-        found.push({
-          module: file.replace(".bench.mjs", ""),
-          pattern: namePattern(name),
-          source: name.getText(),
-          hasFloor: floor.kind !== ts.SyntaxKind.NullKeyword,
-        });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
+    const module = file.replace(".bench.mjs", "");
+    const source = parse(file);
+    const helpers = source.statements.flatMap((s) =>
+      ts.isImportDeclaration(s) &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      /^\.\/_.+\.mjs$/.test(s.moduleSpecifier.text)
+        ? [s.moduleSpecifier.text.slice(2)]
+        : [],
+    );
+    for (const each of [source, ...helpers.map(parse)]) found.push(...resultCalls(each, module));
   }
+  return found;
+}
+
+function parse(file: string): ts.SourceFile {
+  const text = readFileSync(join(BENCH, file), "utf8");
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+}
+
+function resultCalls(source: ts.SourceFile, module: string): Figure[] {
+  const found: Figure[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "result") {
+      const [name, , , floor] = node.arguments;
+      if (!name || !floor) throw new Error(`${source.fileName}: result() without a name or a floor: ${node.getText()}`);
+      found.push({
+        module,
+        pattern: namePattern(name),
+        source: name.getText(),
+        hasFloor: floor.kind !== ts.SyntaxKind.NullKeyword,
+      });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
   return found;
 }
 

@@ -126,5 +126,6 @@ function baseFacts(): DoctorFacts {
     tmux: { found: true, version: "tmux 3.3a" },
     tools: { sidecar: undefined, found: [] },
     git: { state: "no-repo" },
+    frameworks: [],
   };
 }
