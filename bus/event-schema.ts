@@ -9,6 +9,14 @@ export function isAgentNotice(type: string | undefined): boolean {
   return type !== undefined && AGENT_NOTICE_TYPES.has(type);
 }
 
+/**
+ * A notification meant for the people watching (the bridge's `notify_dashboard` writes them):
+ * shown by dashboards, acked by the sidecar without a message, never work for an agent.
+ */
+export function isPeopleNotice(event: { type: string; audience?: unknown }): boolean {
+  return event.type === "notification" && event.audience === "people";
+}
+
 /** Event types that carry an `error` and are worth a Pi agent's attention. */
 export const ERROR_EVENT_TYPES: ReadonlySet<string> = new Set(["server-error", "unhandled-error", "process-error"]);
 

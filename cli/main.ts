@@ -26,6 +26,7 @@ export const main = defineCommand({
     down: () => import("./commands/down.js").then((m) => m.downCommand),
     demo: () => import("./commands/demo.js").then((m) => m.demoCommand),
     sprite: () => import("./commands/sprite.js").then((m) => m.sprite),
+    inspect: () => import("./commands/inspect.js").then((m) => m.inspect),
   },
 });
 

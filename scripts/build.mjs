@@ -36,6 +36,7 @@ const entries = {
   cli: "cli/main.ts",
   "pi-extension": "pi-extensions/spark/index.ts",
   "pi-extension-sprites": "pi-extensions/sprites/index.ts",
+  "pi-extension-starter": "pi-extensions/starter/index.ts",
   sidecar: "sidecar/main.ts",
 };
 

@@ -1,7 +1,9 @@
 import { join, resolve } from "node:path";
 import type {
   AgentSession,
+  AgentSessionEvent,
   AgentSessionRuntime,
+  ExtensionFactory,
   LoadExtensionsResult,
   SessionManager,
 } from "@mariozechner/pi-coding-agent";
@@ -48,6 +50,29 @@ export interface SidecarOptions {
   replay?: boolean | undefined;
   /** Module URL of Pi's SDK (`manifest sidecar` finds it, maybe a global Pi); default: the project's. */
   piSdk?: string | undefined;
+  /** More for the session than Spark (the bridge's starter extension and its context). */
+  extras?: SessionExtras | undefined;
+}
+
+/** Extensions and system-prompt text a front end adds to the sidecar's session. */
+export interface SessionExtras {
+  extensionFactories?: ExtensionFactory[];
+  /**
+   * Appended to the system prompt through the resource loader, so it holds for every run,
+   * including those Spark starts itself (`before_agent_start` does not fire for those).
+   */
+  appendSystemPrompt?: string;
+}
+
+/** The live Pi session, for a front end that drives it beyond send and abort (the bridge). */
+export interface AgentAccess {
+  readonly runtime: AgentSessionRuntime;
+  /** The current session: a new object after a session switch (new, resume). */
+  session(): AgentSession;
+  /** Every event of the current session, across switches. */
+  onEvent(listener: (event: AgentSessionEvent) => void): () => void;
+  /** Shows a notice wherever the host's items go (dashboard, NDJSON). */
+  notice(level: "info" | "warning" | "error", text: string): void;
 }
 
 /** The running sidecar: a Pi session with Spark in the sidecar role. */
@@ -73,6 +98,8 @@ export interface SidecarHost {
   togglePause(by: string): "paused" | "resumed";
   /** Shuts down cleanly: session_shutdown (presence removed, claims acked or released), dispose. */
   shutdown(): Promise<void>;
+  /** The Pi session itself, for the bridge. */
+  readonly agent: AgentAccess;
 }
 
 /** Thrown for a model that cannot be used: says which, and how to list the others. */
@@ -149,10 +176,15 @@ async function startLockedHost(
           // The host knows when Pi retries a failed run: a delivery waits for the retry.
           extensionFactories: [
             createSparkExtension({ role: "sidecar", isRetrying: () => current?.isRetrying ?? false }),
+            ...(options.extras?.extensionFactories ?? []),
           ],
           // Spark may also be listed in .pi/settings.json (spark init puts it there for
           // people's sessions): here it runs once, in the sidecar role, from the factory.
           extensionsOverride: withoutListedSpark,
+          // An override, not `appendSystemPrompt`: that would replace APPEND_SYSTEM.md discovery.
+          ...(options.extras?.appendSystemPrompt
+            ? { appendSystemPromptOverride: (base: string[]) => [...base, options.extras?.appendSystemPrompt ?? ""] }
+            : {}),
         },
       });
       const model = wanted ? findModel(piModels(services), wanted) : undefined;
@@ -172,6 +204,7 @@ async function startLockedHost(
   current = session;
   let unsubscribe = () => {};
   const ownFile = (file: string | undefined) => (piMakesSessionFile ? tightenSessionFile(file) : ownSessionFile(file));
+  const eventListeners = new Set<(event: AgentSessionEvent) => void>();
   const bind = async (s: AgentSession) => {
     unsubscribe();
     let privateFile = !piMakesSessionFile;
@@ -179,6 +212,7 @@ async function startLockedHost(
       // Pi writes after its own handlers of these: the file may first exist at the next one.
       if (!privateFile && (event.type === "message_end" || event.type === "turn_end" || event.type === "agent_end"))
         privateFile = tightenSessionFile(s.sessionFile);
+      for (const listener of eventListeners) listener(event);
       const item = toConversationItem(event);
       if (item) emit(item);
     });
@@ -262,6 +296,15 @@ async function startLockedHost(
       }
       clearPause(loaded.paths);
       return "resumed";
+    },
+    agent: {
+      runtime,
+      session: () => session,
+      onEvent(listener) {
+        eventListeners.add(listener);
+        return () => eventListeners.delete(listener);
+      },
+      notice: (level, text) => emit({ kind: "notice", level, text }),
     },
     async shutdown() {
       if (stopped) return;

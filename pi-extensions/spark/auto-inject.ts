@@ -1,6 +1,6 @@
 import { type Consumer, startConsumer } from "../../bus/consumer.js";
 import { evaluateHold, type HoldState } from "../../bus/effective-pause.js";
-import { isAgentNotice } from "../../bus/event-schema.js";
+import { isAgentNotice, isPeopleNotice } from "../../bus/event-schema.js";
 import { housekeeping } from "../../bus/housekeeping.js";
 import { readPause } from "../../bus/pause.js";
 import { liveAgents, localLivenessFacts } from "../../bus/presence.js";
@@ -35,8 +35,9 @@ export function startAutoInject(s: SparkContext, delivery: Delivery): Consumer {
     ...sessionConsumerOptions(s, delivery),
     hold,
     deliver: async (batch) => {
-      const notices = batch.claimed.filter((c) => isAgentNotice(c.event.type));
-      const work = batch.claimed.filter((c) => !isAgentNotice(c.event.type));
+      const isNews = (c: (typeof batch.claimed)[number]) => isAgentNotice(c.event.type) || isPeopleNotice(c.event);
+      const notices = batch.claimed.filter(isNews);
+      const work = batch.claimed.filter((c) => !isNews(c));
       // With no sidecar there is nobody to announce joins to: the notices are just acked.
       ackClaimed(
         paths,

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { type Batch, type Consumer, type DeliveryOutcome, startConsumer } from "../../bus/consumer.js";
 import { describeHold, evaluateHold, type HoldState } from "../../bus/effective-pause.js";
 import { typeFromFileName } from "../../bus/event-name.js";
-import { isAgentNotice } from "../../bus/event-schema.js";
+import { isAgentNotice, isPeopleNotice } from "../../bus/event-schema.js";
 import { formatBatchPrompt } from "../../bus/format/prompt.js";
 import { crashRunIds, groupEvents, reportsCrashOf } from "../../bus/group.js";
 import { noteHold } from "../../bus/hold-note.js";
@@ -77,9 +77,13 @@ export function startSidecarRole(s: SparkContext, delivery: Delivery): SidecarRo
     // Join/leave notices are presence, which is state, not news: acked, never sent (a backlog
     // of them, or a note about this sidecar's own previous run, is noise to the agent).
     // A run's report that comes after its crash went out is that same crash: acked, not sent.
+    // Notifications for the people watching are the dashboards' news: acked, never a turn.
     const sent = batch.claimed.filter(
       (c) =>
-        !delivered.has(deliveryKey(c.event)) && !isAgentNotice(c.event.type) && !reportsCrashOf(c.event, crashRuns),
+        !delivered.has(deliveryKey(c.event)) &&
+        !isAgentNotice(c.event.type) &&
+        !isPeopleNotice(c.event) &&
+        !reportsCrashOf(c.event, crashRuns),
     );
     const work = sent.map((c) => c.event);
     if (work.length === 0) return "ack";
