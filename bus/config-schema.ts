@@ -103,6 +103,12 @@ export const sparkConfigSchema = z.strictObject({
   }),
   /** `tools: "approve"`: how long a tool call waits for a person's answer before it is denied. */
   approvals: section({ timeoutMinutes: z._default(z.number().check(z.gt(0)), 10) }),
+  /** `manifest sidecar --web`: where the bridge listens, and the app's port for `--proxy-app`. */
+  web: section({
+    port: z._default(z.int().check(z.gte(0), z.lte(65535)), 8081),
+    host: z._default(z.string().check(z.minLength(1)), "127.0.0.1"),
+    appPort: z.optional(z.int().check(z.gte(1), z.lte(65535))),
+  }),
 });
 
 /** What a user writes in `config/spark.ts`: every field optional. */

@@ -24,12 +24,7 @@ describe("app-port detection from a dev server's output", () => {
     ],
     ["Rails (Puma)", "Puma starting in single mode...\n* Listening on http://127.0.0.1:3000", 3000, "rails"],
     ["Puma on tcp", "* Listening on tcp://0.0.0.0:9292", 9292, "rails"],
-    [
-      "python -m http.server",
-      "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...",
-      8000,
-      "python-http",
-    ],
+    ["python -m http.server", "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...", 8000, "python-http"],
     ["the example app", "hello-app listening on http://127.0.0.1:41234", 41234, "listening-url"],
     ["IPv6 loopback", "server running at http://[::1]:8787/", 8787, "listening-url"],
   ])("%s", (_name, output, port, kind) => {

@@ -44,7 +44,15 @@ export const inspectAddCommand = defineCommand({
           `${kind} take ${allowed.map((c) => `--${c}`).join(", ")}.`,
         );
       }
-      input[key] = key === "secrets" ? value.split(",").map((s) => s.trim()).filter(Boolean) : key === "port" ? Number(value) : value;
+      input[key] =
+        key === "secrets"
+          ? value
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : key === "port"
+            ? Number(value)
+            : value;
     }
     const parsed = inspectInputSchemas[kind].safeParse(input);
     if (!parsed.success) {
@@ -61,7 +69,9 @@ export const inspectAddCommand = defineCommand({
       db.close();
     }
     out.document({ ok: true, kind, row });
-    out.line(`${out.style.green("✔")} ${kind.slice(0, -1)} ${String(row.name)} registered (manifest inspect list shows it).`);
+    out.line(
+      `${out.style.green("✔")} ${kind.slice(0, -1)} ${String(row.name)} registered (manifest inspect list shows it).`,
+    );
     return 0;
   },
 });

@@ -17,7 +17,11 @@ export interface NotificationInput {
 }
 
 /** The tool's arguments made safe: a known type, a bounded message. Pure. */
-export function notificationInput(params: { message?: unknown; type?: unknown; refreshIframe?: unknown }): NotificationInput {
+export function notificationInput(params: {
+  message?: unknown;
+  type?: unknown;
+  refreshIframe?: unknown;
+}): NotificationInput {
   const message = typeof params.message === "string" ? params.message.trim() : "";
   if (message === "") throw new Error("notify_dashboard needs a message: what should the people watching know?");
   const type = NOTIFY_TYPES.find((t) => t === params.type) ?? "info";
@@ -39,7 +43,8 @@ export function notifyTool(): ToolDefinition {
     label: "Notify dashboard",
     description:
       "Show a short message to the people watching this project's dashboard (a toast). Use it for something they should see now: the app is up, a change is ready to look at, something needs their decision. Set refreshIframe to reload the app's frame after a change they should look at.",
-    promptSnippet: "notify_dashboard: tell the people watching the dashboard something (optionally reload the app's frame)",
+    promptSnippet:
+      "notify_dashboard: tell the people watching the dashboard something (optionally reload the app's frame)",
     parameters: Type.Object({
       message: Type.String({ description: "What they should know, in a sentence or two" }),
       type: Type.Optional(Type.String({ description: "info (default), success, warning or error" })),

@@ -29,13 +29,16 @@ const PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
   // Rails (Puma): "* Listening on http://127.0.0.1:3000", "Listening on tcp://0.0.0.0:3000"
   ["rails", new RegExp(String.raw`(?:\*\s*Listening on (?:https?|tcp)|Listening on tcp)://${HOST}:(\d{2,5})`, "i")],
   // python -m http.server: "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/)"
-  ["python-http", new RegExp(String.raw`Serving HTTP on \S+ port (\d{2,5})`, "i")],
+  ["python-http", /Serving HTTP on \S+ port (\d{2,5})/i],
   // Fastify: "Server listening at http://127.0.0.1:3000"
   ["fastify", new RegExp(String.raw`listening at https?://${HOST}:(\d{2,5})`, "i")],
   // Express and friends: "listening on port 3000", "Example app listening on port 3000"
   ["listening-port", /\blisten(?:ing)?\s+(?:on\s+)?(?:port\s*:?\s*)(\d{2,5})\b/i],
   // Anything that says it listens or runs on a local URL ("hello-app listening on http://…").
-  ["listening-url", new RegExp(String.raw`\b(?:listen\w*|running|serving|started|ready|available)\b.*?https?://${HOST}:(\d{2,5})`, "i")],
+  [
+    "listening-url",
+    new RegExp(String.raw`\b(?:listen\w*|running|serving|started|ready|available)\b.*?https?://${HOST}:(\d{2,5})`, "i"),
+  ],
 ];
 
 /** Lines beyond this many (from the end) are not looked at: a dev server prints its URL early, logs come later. */

@@ -4,8 +4,14 @@ import { connect } from "node:net";
 const LOOPBACKS = ["127.0.0.1", "::1"] as const;
 
 /** Whether something accepts a TCP connection on `port` on a loopback address. */
-export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
-  return Promise.all(LOOPBACKS.map((host) => connects(host, port, timeoutMs))).then((r) => r.some(Boolean));
+export async function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
+  return (await answeringLoopback(port, timeoutMs)) !== undefined;
+}
+
+/** The loopback address something accepts connections on at `port` (IPv4 first), if any. */
+export async function answeringLoopback(port: number, timeoutMs = 500): Promise<string | undefined> {
+  const answers = await Promise.all(LOOPBACKS.map((host) => connects(host, port, timeoutMs)));
+  return LOOPBACKS.find((_, i) => answers[i]);
 }
 
 function connects(host: string, port: number, timeoutMs: number): Promise<boolean> {

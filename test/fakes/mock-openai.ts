@@ -21,6 +21,8 @@ export interface MockModel extends Pick<ScriptedModel, "baseUrl" | "apiKey" | "r
   push(...steps: ScriptStep[]): void;
   /** Steps not yet used. */
   remaining(): number;
+  /** Drops the steps not yet used (a test that scripted more than its run took). */
+  clear(): void;
 }
 
 /**
@@ -44,6 +46,9 @@ export async function startMockModel(steps: ScriptStep[] = []): Promise<MockMode
     modelsJson: model.modelsJson,
     push: (...more) => script.push(...more),
     remaining: () => script.length,
+    clear: () => {
+      script.length = 0;
+    },
   };
 }
 
