@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { type ChatRequest, lastUserText, type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { call, openEvents, piEvent, startWebSidecar, type WebSidecar } from "./helpers/bridge.js";
-import { manifest } from "./helpers/cli.js";
 import { waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { suiteProject } from "./helpers/suite-project.js";
@@ -246,7 +245,7 @@ describe("the agent", () => {
     const ends = events.received.filter(
       piEvent("message_end", (j) => (j.message as { role: string }).role === "assistant"),
     );
-    expect((ends.at(-1)?.json.message as { stopReason?: string }).stopReason).toBe("aborted");
+    expect((ends.at(-1)?.json.message as { stopReason?: string } | undefined)?.stopReason).toBe("aborted");
     expect((await call(sidecar, "GET", "/starter/state")).json.status).toBe("idle");
     events.close();
   });
