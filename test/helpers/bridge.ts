@@ -24,7 +24,7 @@ export interface WebSidecar {
 export async function startWebSidecar(
   root: string,
   model: Pick<MockModel, "modelsJson"> | undefined,
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; token?: string; runtime?: string } = {},
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; token?: string; runtime?: string; port?: number } = {},
 ): Promise<WebSidecar> {
   const token = options.token ?? newToken();
   const args = [
@@ -33,7 +33,7 @@ export async function startWebSidecar(
     "--headless",
     "--web",
     "--port",
-    "0",
+    String(options.port ?? 0),
     ...(model ? ["--model", "mock/mock-model"] : []),
     ...(options.args ?? []),
   ];
