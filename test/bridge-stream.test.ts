@@ -13,7 +13,7 @@ import {
   type WebSidecar,
 } from "./helpers/bridge.js";
 import { manifest } from "./helpers/cli.js";
-import { freePort, waitFor } from "./helpers/processes.js";
+import { freePort } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { suiteProject } from "./helpers/suite-project.js";
 
