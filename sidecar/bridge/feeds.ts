@@ -28,7 +28,8 @@ export interface BridgeFeeds {
 /**
  * Everything that happens reaches the event stream: Pi's session events, the host's status
  * and notices, every move on the bus (new, claimed, delivered, rejected, expired), the pause,
- * the agents, the runs, and notifications for the people watching.
+ * the agents, the runs, the tool calls waiting for approval, and notifications for the people
+ * watching.
  */
 export function startBridgeFeeds(
   host: SidecarHost,
@@ -47,7 +48,7 @@ export function startBridgeFeeds(
   });
 
   let facts: Facts | undefined;
-  const last = { pause: "", agents: "", runs: "" };
+  const last = { pause: "", agents: "", runs: "", approvals: "" };
   const changed = (key: keyof typeof last, value: unknown) => {
     const json = JSON.stringify(value);
     if (json === last[key]) return false;
@@ -68,6 +69,8 @@ export function startBridgeFeeds(
       if (changed("pause", pause) && !first) hub.publish("pause", pause);
       if (changed("agents", agents) && !first) hub.publish("agents", { agents });
       if (changed("runs", runs) && !first) hub.publish("runs", { runs });
+      // Tool calls waiting for a person's yes (`tools: "approve"`): answer through the API.
+      if (changed("approvals", next.approvals) && !first) hub.publish("approvals", { pending: next.approvals });
     },
     onError,
   );

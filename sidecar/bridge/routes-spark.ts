@@ -21,6 +21,7 @@ const answerSchema = z.strictObject({
 /** Spark's own routes: its state, pause and resume, the events, the approve queue; and the inspect DB. */
 export function sparkRoutes(app: Hono<BridgeEnv>, ctx: BridgeContext): void {
   const { paths, config } = ctx.loaded;
+  const approvals = approvalQueue(paths, config.presence.ttlMs);
 
   app.get("/starter/spark", (c) => {
     const snap = busSnapshot(paths, config);
@@ -42,7 +43,7 @@ export function sparkRoutes(app: Hono<BridgeEnv>, ctx: BridgeContext): void {
       counts: snap.counts,
       agents: snap.agents,
       runs: facts?.runs ?? [],
-      approvals: { available: approvalQueue(paths) !== undefined },
+      approvals: facts?.approvals.length ?? approvals.list().filter((v) => v.state === "pending").length,
     });
   });
 
@@ -74,19 +75,16 @@ export function sparkRoutes(app: Hono<BridgeEnv>, ctx: BridgeContext): void {
   });
 
   app.get("/starter/spark/approvals", (c) => {
-    const queue = approvalQueue(paths);
-    if (!queue) return c.json(errorBody(APPROVALS_MISSING), 501);
-    return c.json({ approvals: queue.list() });
+    return c.json({ approvals: approvals.list() });
   });
 
   for (const answer of ["approve", "deny"] as const) {
     app.post(`/starter/spark/approvals/:id/${answer}`, limitBody(BODY_LIMIT), async (c) => {
       const body = await jsonBody(c, answerSchema);
-      const queue = approvalQueue(paths);
-      if (!queue) return c.json(errorBody(APPROVALS_MISSING), 501);
-      const result = queue.answer(c.req.param("id"), answer, body.by ?? "bridge", body.reason ?? "");
+      const result = approvals.answer(c.req.param("id"), answer, body.by ?? "bridge", body.reason ?? "");
       if (!result.ok) return c.json(errorBody(result.message, "id"), result.status);
-      return c.json({ ok: true, answer: result.answer });
+      ctx.feeds.refresh();
+      return c.json({ ok: true, answer: result.answer, request: result.request });
     });
   }
 
@@ -98,9 +96,6 @@ export function sparkRoutes(app: Hono<BridgeEnv>, ctx: BridgeContext): void {
     return c.json(db.list());
   });
 }
-
-const APPROVALS_MISSING =
-  "the approve queue is not in this build of Spark (the `approve` tools level has not landed here yet)";
 
 function pauseJson(pause: PauseState) {
   if (pause.kind === "none") return { state: "none" };
