@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMockModel } from "./fakes/mock-openai.js";
+import { findBun } from "./helpers/bun.js";
 import { piAgentDir, piEnv } from "./helpers/pi-cli.js";
 import { finished } from "./helpers/processes.js";
 import { DIST, REPO, requireBuild } from "./helpers/repo.js";
@@ -10,14 +11,8 @@ import { tempProject } from "./helpers/temp-project.js";
 
 /**
  * Pi also runs under Bun (`bunx pi`). These run when a `bun` is at hand: on PATH, or named by
- * SPARK_TEST_BUN (CI machines have none, and the npm package's binary is an install-script
- * download; see the closing notes of the extension issue for the run made here).
+ * SPARK_TEST_BUN (see test/helpers/bun.ts).
  */
-function findBun(): string | undefined {
-  const named = process.env.SPARK_TEST_BUN;
-  if (named && existsSync(named)) return named;
-  return spawnSync("bun", ["--version"], { stdio: "ignore" }).status === 0 ? "bun" : undefined;
-}
 const BUN = findBun();
 
 beforeAll(requireBuild);
