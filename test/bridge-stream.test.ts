@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
-import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
+import { lastUserText, type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import {
   call,
   type EventClient,
@@ -147,6 +147,12 @@ describe("Spark through the bridge", () => {
     const one = await call(sidecar, "GET", `/starter/spark/events/${id}`);
     expect(one.json).toMatchObject({ id, state: "delivered", valid: true, event: { type: "server-error" } });
     await events.next(piEvent("agent_end"), "the run on it");
+    // A run Spark started (no before_agent_start) still has the starter's context.
+    const run = model.requests.find((r) => lastUserText(r).startsWith("# ⚡ Spark"));
+    const system = JSON.stringify(run?.messages.filter((m) => m.role === "system" || m.role === "developer"));
+    expect(system).toContain("Spark's bridge");
+    expect(system).toContain("notify_dashboard");
+    expect(system).toContain("manifest inspect add service");
     events.close();
   });
 
