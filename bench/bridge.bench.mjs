@@ -186,20 +186,20 @@ async function measureProxy(quick, bridgeUrl, appPort) {
     for (let round = 0; round < 4; round++) for (const which of orders[round % 2]) await burst(which);
     const target = { of: "ratio", max: 1.3 };
     const perSecond = (which) => Math.round((total / median(batch[which])) * 1000);
-    const many = `proxy: ${total.toLocaleString("en-US")} requests, 16 at a time`;
+    const count = total.toLocaleString("en-US");
     return [
       result("proxy: one request at a time p50", median(one.spark), "ms", median(one.app), {
         note: "floor: the same request straight to the app",
         target,
       }),
-      result(many, median(batch.spark), "ms", median(batch.app), {
+      result(`proxy: ${count} requests, 16 at a time`, median(batch.spark), "ms", median(batch.app), {
         note: `floor: straight to the app (${perSecond("spark")} vs ${perSecond("app")} req/s)`,
         target,
       }),
       result("proxy: one request at a time p50 (vs a bare proxy)", median(one.spark), "ms", median(one.hop), {
         note: "floor: a bare node:http proxy process in front of the same app (what any hop costs)",
       }),
-      result(`${many} (vs a bare proxy)`, median(batch.spark), "ms", median(batch.hop), {
+      result(`proxy: ${count} requests, 16 at a time (vs a bare proxy)`, median(batch.spark), "ms", median(batch.hop), {
         note: `floor: a bare node:http proxy process (${perSecond("hop")} req/s)`,
       }),
     ];

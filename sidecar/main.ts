@@ -24,8 +24,7 @@ export async function runSidecar(options: RunSidecarOptions): Promise<number> {
   if (options.headless) consoleToStderr();
   // The bridge (hono, the proxy) is an optional tool too: loaded only with --web.
   const bridgeModule = options.web ? await import("./bridge/index.js") : undefined;
-  const web =
-    options.web && bridgeModule ? await bridgeModule.prepareWeb(options.root, options.web, options.piSdk) : undefined;
+  const web = options.web && bridgeModule ? await bridgeModule.prepareWeb(options.root, options.web) : undefined;
   let host: Awaited<ReturnType<typeof startSidecarHost>>;
   try {
     host = await startSidecarHost({ ...options, extras: web?.extras });

@@ -9,7 +9,6 @@ import { starterContext } from "../../pi-extensions/starter/context.js";
 import { createStarterExtension } from "../../pi-extensions/starter/index.js";
 import { ndjsonLine } from "../headless.js";
 import type { SessionExtras, SidecarHost } from "../host.js";
-import { loadPiSdk } from "../pi-sdk.js";
 import { type Bridge, type BridgePort, openBridgePort, startBridge } from "./server.js";
 import { resolveWebToken, type WebToken } from "./token.js";
 
@@ -33,14 +32,12 @@ export interface PreparedWeb {
   token: WebToken;
   proxyApp: boolean;
   appPort: number | undefined;
-  /** The version of the Pi the sidecar runs (the project's, or the user's global one). */
-  piVersion: string;
   /** What the sidecar's session gets: the starter extension and its context. */
   extras: SessionExtras;
 }
 
 /** Resolves the token (or refuses), opens the port, and prints a generated token once. */
-export async function prepareWeb(root: string, options: WebOptions, piSdk?: string): Promise<PreparedWeb> {
+export async function prepareWeb(root: string, options: WebOptions): Promise<PreparedWeb> {
   const { paths, config } = loadConfig(root);
   const host = options.host ?? config.web.host;
   const token = resolveWebToken(process.env, host, paths);
@@ -57,7 +54,6 @@ export async function prepareWeb(root: string, options: WebOptions, piSdk?: stri
     token,
     proxyApp: options.proxyApp,
     appPort: config.web.appPort,
-    piVersion: (await loadPiSdk(piSdk)).VERSION,
     extras: {
       extensionFactories: [createStarterExtension({ ...context, contextInPrompt: false })],
       appendSystemPrompt: starterContext(context),
@@ -74,7 +70,8 @@ export function startWeb(host: SidecarHost, web: PreparedWeb, headless: boolean)
     appPort: web.appPort,
     versions: {
       bridge: typeof __SPARK_VERSION__ === "string" ? __SPARK_VERSION__ : "dev",
-      pi: web.piVersion,
+      // The Pi the host loaded (the project's own, 0.73 or 1.x, or the user's global one).
+      pi: host.pi.version,
       busProtocol: BUS_PROTOCOL_VERSION,
     },
     onError: (error) => host.agent.notice("warning", `bridge: ${(error as Error)?.message ?? String(error)}`),
