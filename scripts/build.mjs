@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 // Builds the published JavaScript into dist/: apps import it with plain Node (no TypeScript
 // loader), and one bundle per entry point keeps `manifest` start-up fast (zod and the CLI
 // framework are tree-shaken into it instead of loaded file by file).
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -92,7 +92,8 @@ if (!typesOnly) {
       "@nats-io/*",
     ],
   });
-  for (const meta of [app.metafile, rest.metafile])
+  const web = await buildWebDashboard();
+  for (const meta of [app.metafile, rest.metafile, web])
     for (const out of Object.keys(meta.outputs)) outputs.add(join(root, out));
   pruneStale(dist, outputs);
   if (existsSync(join(dist, "cli.js"))) chmodSync(join(dist, "cli.js"), 0o755);
@@ -108,6 +109,34 @@ if (!noTypes) {
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   vendorZodTypes(root, join(dist, "types"));
+}
+
+/**
+ * The browser dashboard (sidecar/web/) into dist/web/: one minified script with Preact and
+ * its signals inside (no CDN: it works offline), its stylesheet and page beside it. The
+ * bridge serves these three files (sidecar/bridge/routes-ui.ts).
+ */
+async function buildWebDashboard() {
+  const src = join(root, "sidecar/web");
+  if (!existsSync(join(src, "main.tsx"))) return { outputs: {} };
+  const out = join(dist, "web");
+  mkdirSync(out, { recursive: true });
+  const result = await build({
+    entryPoints: { app: join(src, "main.tsx") },
+    outdir: out,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome110", "firefox115", "safari16"],
+    minify: true,
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    legalComments: "none",
+    logLevel: "warning",
+    metafile: true,
+  });
+  for (const file of ["index.html", "app.css"]) copyFileSync(join(src, file), join(out, file));
+  return result.metafile;
 }
 
 /** Removes JavaScript files (and maps) in dist/ that this build did not write. */

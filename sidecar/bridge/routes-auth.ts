@@ -28,6 +28,10 @@ export function requireAuth(gate: Gate): MiddlewareHandler<BridgeEnv> {
       address: remoteAddress(c),
     });
     if (!result.ok) {
+      // A person opening a page (the dashboard) logs in first, then comes back to it.
+      if (result.status === 401 && c.req.method === "GET" && /text\/html/.test(c.req.header("accept") ?? "")) {
+        return c.redirect(`/starter/login?next=${encodeURIComponent(c.req.path)}`, 302);
+      }
       if (result.retryAfterS !== undefined) c.header("retry-after", String(result.retryAfterS));
       if (result.status === 401) c.header("www-authenticate", 'Bearer realm="spark"');
       return c.json(errorBody(result.message), result.status);

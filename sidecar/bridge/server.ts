@@ -18,6 +18,7 @@ import { agentRoutes } from "./routes-agent.js";
 import { authRoutes, requireAuth } from "./routes-auth.js";
 import { sessionRoutes } from "./routes-session.js";
 import { sparkRoutes } from "./routes-spark.js";
+import { uiRoutes } from "./routes-ui.js";
 import { createSseHub, type SseHub } from "./sse-hub.js";
 import { newBootTag } from "./sse-ring.js";
 
@@ -197,6 +198,7 @@ function bridgeApi(ctx: BridgeContext, gate: Gate, onError: (error: unknown) => 
   agentRoutes(api, ctx);
   sessionRoutes(api, ctx);
   sparkRoutes(api, ctx);
+  uiRoutes(api, { proxyApp: ctx.proxyApp });
   return api;
 }
 
