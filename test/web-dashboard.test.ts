@@ -89,27 +89,25 @@ describe.skipIf(!hasChromium)("the browser dashboard", () => {
     await expect(page.textContent("[data-testid=hold]")).resolves.toContain("not paused");
     await expect(page.textContent("header.top")).resolves.toContain("mock/mock-model");
     // The page's own marker: a reload later would lose it.
-    await page.evaluate(() => {
-      (window as unknown as { sparkMarker: number }).sparkMarker = 42;
-    });
+    await page.evaluate("window.sparkMarker = 42");
   });
 
   it("a prompt from the page gets the scripted model's reply, streamed into the conversation", async () => {
     const reply = "Hello from the scripted model: the build is green and nothing needs fixing today.";
     model.push({ text: reply });
     // Record whether the answer was ever seen while still streaming (before its final text).
-    await page.evaluate(() => {
-      const w = window as unknown as { sawStreaming: boolean };
-      w.sawStreaming = false;
+    // (Scripts run in the page are strings here: the test's own types know no DOM.)
+    await page.evaluate(`
+      window.sawStreaming = false;
       new MutationObserver(() => {
-        if (document.querySelector(".entry.assistant.streaming")) w.sawStreaming = true;
+        if (document.querySelector(".entry.assistant.streaming")) window.sawStreaming = true;
       }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
+    `);
     await page.fill('input[name="message"]', "how is the build?");
     await page.press('input[name="message"]', "Enter");
     await page.waitForSelector(".entry.user >> text=how is the build?");
     await page.waitForSelector(`.entry.assistant:not(.streaming) >> text=${reply}`, { timeout: 30_000 });
-    expect(await page.evaluate(() => (window as unknown as { sawStreaming: boolean }).sawStreaming)).toBe(true);
+    expect(await page.evaluate("window.sawStreaming")).toBe(true);
     await page.waitForSelector(".badge:not(.working)");
   });
 
@@ -144,7 +142,7 @@ describe.skipIf(!hasChromium)("the browser dashboard", () => {
     await page.waitForSelector(".detail pre >> text=window.pwned=2");
     await expect(page.textContent(".detail pre")).resolves.toContain('<img src=x onerror=\\"window.pwned=2\\">');
     await page.screenshot({ path: join(shots, "event-detail.png") });
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate("window.pwned")).toBeUndefined();
     // Only the app's own script is in the page, and no markup of the event became elements.
     expect(await page.locator("script").count()).toBe(1);
     expect(await page.locator("main img, main b").count()).toBe(0);
@@ -158,7 +156,7 @@ describe.skipIf(!hasChromium)("the browser dashboard", () => {
     sidecar = await startWebSidecar(project.root, model, { port, token: sidecar.token });
     await page.waitForSelector(".link.live", { timeout: 30_000 });
     await expect(page.locator(".banner >> text=Disconnected").count()).resolves.toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { sparkMarker?: number }).sparkMarker)).toBe(42);
+    expect(await page.evaluate("window.sparkMarker")).toBe(42);
     // The new bridge's stream reaches the page: a new event shows up.
     const name = dropEvent("after the restart");
     await rowOf(name).waitFor();

@@ -88,7 +88,6 @@ export function openBridgeStream(api: BridgeApi, handlers: StreamHandlers, optio
       headers,
       signal: controller.signal,
       credentials: "same-origin",
-      cache: "no-store",
     });
     if (response.status === 401 || response.status === 403) {
       handlers.onState("refused", "the bridge refused the token (log in again)");
