@@ -22,6 +22,7 @@ export const main = defineCommand({
     doctor: () => import("./commands/doctor.js").then((m) => m.doctorCommand),
     hooks: () => import("./commands/hooks.js").then((m) => m.hooks),
     sidecar: () => import("./commands/sidecar.js").then((m) => m.sidecarCommand),
+    attach: () => import("./commands/attach.js").then((m) => m.attachCommand),
     up: () => import("./commands/up.js").then((m) => m.upCommand),
     down: () => import("./commands/down.js").then((m) => m.downCommand),
     demo: () => import("./commands/demo.js").then((m) => m.demoCommand),

@@ -34,7 +34,9 @@ export async function runSidecar(options: RunSidecarOptions): Promise<number> {
   }
   // The front end subscribes first: it gets what the host kept from its start-up.
   const dashboard = options.headless ? undefined : await import("./dashboard/index.js");
-  const frontEnd = dashboard ? dashboard.runDashboard(host, { onQuitKey: options.onQuitKey }) : runHeadless(host);
+  const frontEnd = dashboard
+    ? dashboard.runDashboard(dashboard.localSource(host), { onQuitKey: options.onQuitKey })
+    : runHeadless(host);
   const bridge = web && bridgeModule ? bridgeModule.startWeb(host, web, options.headless) : undefined;
   const code = await frontEnd;
   await bridge?.close();

@@ -6,8 +6,8 @@ import { buildEvent } from "../bus/build-event.js";
 import { writeEvent } from "../bus/write-event.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { startWebSidecar, type WebSidecar } from "./helpers/bridge.js";
-import { artifactsDir, chromiumPath, freePort, launchChromium } from "./helpers/browser.js";
-import { waitFor } from "./helpers/processes.js";
+import { artifactsDir, chromiumPath, launchChromium } from "./helpers/browser.js";
+import { freePort, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
 import { suiteProject } from "./helpers/suite-project.js";
 

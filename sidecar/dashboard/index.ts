@@ -1,48 +1,36 @@
-import { join } from "node:path";
-import { answerApproval } from "../../bus/approvals.js";
-import { profileFor } from "../../bus/config-schema.js";
 import { currentUser } from "../../bus/pause.js";
-import { readEventDetail } from "../../bus/read-detail.js";
-import type { HostItem, SidecarHost } from "../host.js";
+import type { HostItem } from "../host.js";
 import { createConversationLog } from "./conversation-log.js";
 import { createEventBoard } from "./events-board.js";
-import { startEventsFeed } from "./events-feed.js";
-import { startFactsFeed } from "./facts-feed.js";
 import { handleKey, type KeyContext } from "./keys.js";
-import { readLogTail } from "./log-tail.js";
 import { agentPopup, eventPopup, logPopup } from "./popup-view.js";
 import { createRedrawScheduler } from "./redraw.js";
 import { type Frame, renderScreen } from "./screen-view.js";
 import { liveAgents } from "./side-view.js";
+import type { DashboardSource } from "./source.js";
 import { type DashboardState, initialUi, PANES, type Popup } from "./state.js";
 import { captureConsole, openTerminal } from "./terminal.js";
 import { toTags } from "./text.js";
+
+export { localSource } from "./local-source.js";
 
 /** The signals that end the dashboard cleanly (SIGHUP: its terminal or tmux pane was closed). */
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /**
- * The blessed dashboard of `manifest sidecar` (README.md beside this file): Spark's status,
- * the events, the agents, the recent runs, the conversation, and an input line to prompt or
- * steer. Resolves with the exit code once `q`, Ctrl-C, SIGINT, SIGTERM or SIGHUP has shut
- * the host down cleanly.
+ * The blessed dashboard (README.md beside this file): Spark's status, the events, the agents,
+ * the recent runs, the conversation, and an input line to prompt or steer, over the local
+ * sidecar or a remote bridge (`source`). Resolves with the exit code once `q`, Ctrl-C,
+ * SIGINT, SIGTERM or SIGHUP has closed the source cleanly.
  */
-export async function runDashboard(host: SidecarHost, options: { onQuitKey?: () => void } = {}): Promise<number> {
-  const { paths, config, root } = host.loaded;
+export async function runDashboard(source: DashboardSource, options: { onQuitKey?: () => void } = {}): Promise<number> {
   const log = createConversationLog();
   const state: DashboardState = {
-    host: {
-      environment: config.environment,
-      behavior: profileFor(config).behavior,
-      model: host.model,
-      watchOnly: host.watchOnly,
-      pid: process.pid,
-      quitClosesLayout: options.onQuitKey !== undefined,
-    },
+    host: { ...source.facts, quitClosesLayout: options.onQuitKey !== undefined },
     hold: { held: false },
     pausedBy: undefined,
     warning: undefined,
-    busy: host.busy(),
+    busy: source.busy(),
     board: createEventBoard(),
     agents: [],
     runs: [],
@@ -83,36 +71,30 @@ export async function runDashboard(host: SidecarHost, options: { onQuitKey?: () 
     redraw.mark();
   });
 
-  const unsubscribe = host.subscribe((item: HostItem) => {
+  const unsubscribe = source.subscribe((item: HostItem) => {
     if (item.kind === "status") state.warning = item.text?.startsWith("⚠") ? item.text : undefined;
     else log.apply(item);
     // At run-end the session may still say it streams: the item is the truth.
-    state.busy = item.kind === "run-start" || (item.kind !== "run-end" && host.busy());
+    state.busy = item.kind === "run-start" || (item.kind !== "run-end" && source.busy());
     redraw.mark();
   });
-  const facts = startFactsFeed(
-    paths,
-    config,
-    { watchOnly: host.watchOnly !== undefined },
-    (f) => {
-      Object.assign(state, f);
-      redraw.mark();
-    },
-    reportError,
-  );
-  const events = startEventsFeed(paths, state.board, redraw.mark, facts.runsChanged, reportError);
+  const facts = source.startFacts((f) => {
+    Object.assign(state, f);
+    redraw.mark();
+  }, reportError);
+  const events = source.startEvents(state.board, redraw.mark, facts.runsChanged, reportError);
 
-  const open = (pane: "events" | "agents" | "runs", key: string): Popup | undefined => {
+  const open = async (pane: "events" | "agents" | "runs", key: string): Promise<Popup | undefined> => {
     if (pane === "events") {
       const group = state.board.group(key);
-      return group && eventPopup(group, readEventDetail(paths, group.example));
+      return group && eventPopup(group, await source.eventDetail(group.example));
     }
     if (pane === "agents") {
       const agent = state.agents.find((a) => a.id === key);
       return agent && agentPopup(agent);
     }
     const run = state.runs.find((r) => r.log === key);
-    return run && logPopup(run.log, readLogTail(join(root, run.log)));
+    return run && logPopup(run.log, await source.logTail(run.log));
   };
 
   let stopping: Promise<number> | undefined;
@@ -124,13 +106,13 @@ export async function runDashboard(host: SidecarHost, options: { onQuitKey?: () 
   const onSignal = () => quit("signal");
   const quit = (by: "key" | "signal" = "signal") => {
     stopping ??= (async () => {
-      note("info", "shutting down: releasing claims, removing presence…");
+      note("info", source.closing);
       if (by === "key" && options.onQuitKey) note("info", "then closing the layout (manifest down)…");
       redraw.flush();
       let code = 0;
       try {
         await Promise.all([events.close(), facts.close()]);
-        await host.shutdown();
+        await source.close();
       } catch (error) {
         code = 1;
         reportError(error);
@@ -184,45 +166,39 @@ export async function runDashboard(host: SidecarHost, options: { onQuitKey?: () 
         case "quit":
           return quit("key");
         case "send":
-          host.send(effect.text);
+          source.send(effect.text);
           break;
-        case "toggle-pause": {
-          const now = host.togglePause(currentUser("sidecar dashboard"));
-          note(
-            "info",
-            now === "paused"
-              ? "Spark paused: new events wait on disk until p again."
-              : "Spark resumed: held events go out now.",
-          );
-          facts.refresh();
+        case "toggle-pause":
+          void source.togglePause(currentUser("sidecar dashboard")).then((now) => {
+            note(
+              "info",
+              now === "paused"
+                ? "Spark paused: new events wait on disk until p again."
+                : "Spark resumed: held events go out now.",
+            );
+            facts.refresh();
+            redraw.mark();
+          }, reportError);
           break;
-        }
         case "abort":
-          if (host.busy()) void host.abort().catch(reportError);
-          note("info", host.busy() ? "aborting the agent's run…" : "nothing to abort: the agent is idle");
+          if (source.busy()) void source.abort().catch(reportError);
+          note("info", source.busy() ? "aborting the agent's run…" : "nothing to abort: the agent is idle");
           break;
         case "answer": {
-          const result = answerApproval(paths, {
-            query: effect.id,
-            answer: effect.answer,
-            by: currentUser("sidecar dashboard"),
-            liveAgentIds: new Set(liveAgents(state.agents).map((a) => a.id)),
-          });
-          note(
-            result.ok ? "info" : "warning",
-            result.ok
-              ? `${effect.answer === "approve" ? "✔ approved" : "✖ denied"} ${result.view.request.tool} ${result.view.request.summary}`
-              : result.message,
-          );
-          facts.refresh();
+          const by = currentUser("sidecar dashboard");
+          const live = new Set(liveAgents(state.agents).map((a) => a.id));
+          void source.answer(effect.id, effect.answer, by, live).then((result) => {
+            note(result.ok ? "info" : "warning", result.text);
+            facts.refresh();
+            redraw.mark();
+          }, reportError);
           break;
         }
         case "open":
-          try {
-            state.ui.popup = open(effect.pane, effect.key) ?? state.ui.popup;
-          } catch (error) {
-            reportError(error);
-          }
+          void open(effect.pane, effect.key).then((popup) => {
+            state.ui.popup = popup ?? state.ui.popup;
+            redraw.mark();
+          }, reportError);
           break;
       }
     }

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { REPO } from "./repo.js";
@@ -32,16 +31,4 @@ export function artifactsDir(suite: string): string {
   const dir = join(REPO, "test-artifacts", suite);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** A port nothing listens on right now (for a bridge that must come back on the same one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
