@@ -2,7 +2,7 @@ import type { Controller } from "./controller.js";
 import { ConversationPane } from "./conversation-view.js";
 import { EventsPane } from "./events-view.js";
 import { Header } from "./header-view.js";
-import { AgentsPane, AppFrame, InspectPane, Toasts } from "./side-view.js";
+import { AgentsPane, AppFrame, ApprovalsPane, InspectPane, Toasts } from "./side-view.js";
 import type { Store } from "./store.js";
 
 /** The whole page: the header, then events, conversation, and a column of the rest. */
@@ -14,6 +14,7 @@ export function App({ store, controller }: { store: Store; controller: Controlle
         <EventsPane store={store} controller={controller} />
         <ConversationPane store={store} controller={controller} />
         <aside>
+          <ApprovalsPane store={store} controller={controller} />
           <AgentsPane store={store} />
           <AppFrame store={store} />
           <InspectPane store={store} />

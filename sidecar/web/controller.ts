@@ -4,7 +4,7 @@ import { itemOfPiEvent, itemsOfMessages, type WireMessage } from "../bridge-clie
 import { openBridgeStream, type Resync } from "../bridge-client/stream.js";
 import { createConversationLog } from "../dashboard/conversation-log.js";
 import type { BusWireLike, ListingLike } from "./event-list.js";
-import type { AgentWire, InspectView, SparkView, Store } from "./store.js";
+import type { AgentWire, ApprovalWire, InspectView, SparkView, Store } from "./store.js";
 
 /**
  * Feeds the page's store from the bridge: reads the state once (and again after a `reset`),
@@ -17,6 +17,8 @@ export interface Controller {
   /** A prompt when the agent is idle, steering while it works. */
   send(text: string): Promise<void>;
   abort(): Promise<void>;
+  /** Answers a tool call that waits for a yes. */
+  answer(id: string, answer: "approve" | "deny"): Promise<void>;
   /** One event whole (redacted when it was written). */
   eventDetail(id: string): Promise<unknown>;
   close(): void;
@@ -32,12 +34,14 @@ export function startController(api: BridgeApi, store: Store): Controller {
 
   /** Reads everything the stream only sends changes of. Returns the id to follow from. */
   const load = async (): Promise<string | undefined> => {
-    const [spark, state, listing, messages] = await Promise.all([
+    const [spark, state, listing, messages, approvals] = await Promise.all([
       api.get<SparkJson>("/starter/spark"),
       api.get<StateJson>("/starter/state"),
       api.get<{ events: ListingLike[] }>("/starter/spark/events?limit=500"),
       api.get<{ messages: WireMessage[] }>("/starter/messages?limit=200"),
+      api.get<{ approvals: ApprovalWire[] }>("/starter/spark/approvals"),
     ]);
+    store.approvals.value = approvals.approvals.filter((a) => a.state === "pending");
     store.spark.value = {
       enabled: spark.enabled,
       environment: spark.environment,
@@ -106,6 +110,9 @@ export function startController(api: BridgeApi, store: Store): Controller {
         return;
       case "agents":
         patchSpark({ agents: d.agents as AgentWire[] });
+        return;
+      case "approvals":
+        store.approvals.value = (d.pending as ApprovalWire[] | undefined) ?? [];
         return;
       case "notification": {
         const id = ++toastId;
@@ -181,6 +188,8 @@ export function startController(api: BridgeApi, store: Store): Controller {
         ),
       ),
     abort: () => act(() => api.post("/starter/abort")),
+    answer: (id, answer) =>
+      act(() => api.post(`/starter/spark/approvals/${encodeURIComponent(id)}/${answer}`, { by: "browser dashboard" })),
     eventDetail: (id) => api.get(`/starter/spark/events/${encodeURIComponent(id)}`),
     close() {
       closed = true;

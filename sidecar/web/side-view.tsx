@@ -1,4 +1,31 @@
+import type { Controller } from "./controller.js";
 import type { Store } from "./store.js";
+
+/** Tool calls waiting for a person's yes (`tools: "approve"`): each with its own answer buttons. */
+export function ApprovalsPane({ store, controller }: { store: Store; controller: Controller }) {
+  const waiting = store.approvals.value;
+  if (waiting.length === 0) return null;
+  return (
+    <section class="pane approvals" aria-label="Approvals">
+      <h2>Waiting for a yes {waiting.length}</h2>
+      <ul>
+        {waiting.map((a) => (
+          <li key={a.request.id} data-approval={a.request.id}>
+            <code>{a.request.tool}</code> {a.request.summary}
+            <div class="answers">
+              <button type="button" onClick={() => void controller.answer(a.request.id, "approve")}>
+                Approve
+              </button>
+              <button type="button" onClick={() => void controller.answer(a.request.id, "deny")}>
+                Deny
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 /** Who is here: the humans' Pi sessions and the sidecar, working or idle. */
 export function AgentsPane({ store }: { store: Store }) {

@@ -37,6 +37,12 @@ export interface AgentView {
   app: { port: number; proxied: boolean } | null;
 }
 
+/** A tool call waiting for a person's yes (`tools: "approve"`), as the bridge lists it. */
+export interface ApprovalWire {
+  request: { id: string; tool: string; summary: string };
+  state: string;
+}
+
 export interface Toast {
   id: number;
   type: string;
@@ -65,6 +71,8 @@ export interface Store {
   /** Bumped to reload the app's frame (notify_dashboard with refreshIframe). */
   frameKey: Signal<number>;
   inspect: Signal<InspectView | undefined>;
+  /** Tool calls waiting for a yes, oldest first. */
+  approvals: Signal<ApprovalWire[]>;
 }
 
 export function createStore(): Store {
@@ -80,5 +88,6 @@ export function createStore(): Store {
     toasts: signal<Toast[]>([]),
     frameKey: signal(0),
     inspect: signal<InspectView | undefined>(undefined),
+    approvals: signal<ApprovalWire[]>([]),
   };
 }
