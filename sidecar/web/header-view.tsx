@@ -23,7 +23,7 @@ export function Header({ store, controller }: { store: Store; controller: Contro
       {spark && (
         <div class="hold">
           <span class={spark.held ? "held" : "flowing"} data-testid="hold">
-            {spark.held ? "⏸ " : "▶ "}
+            {spark.held ? "‖ " : "▶ "}
             {holdText(spark)}
           </span>
           {spark.status && <span class="status muted">{spark.status}</span>}
