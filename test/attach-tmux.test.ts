@@ -7,6 +7,7 @@ import { busPaths } from "../bus/paths.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { call, newToken } from "./helpers/bridge.js";
 import { CLI } from "./helpers/cli.js";
+import { spritesScene } from "./helpers/fake-sprites.js";
 import { piAgentDir } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
@@ -139,5 +140,36 @@ describe.skipIf(!hasTmux())("manifest attach", () => {
     attached.keys(attached.session, "q");
     await attached.waitForScreen(/exit status 0/, undefined, 20_000);
     expect((await call({ url, token }, "GET", "/starter/state")).status).toBe(200);
+  });
+
+  it("manifest sprite attach finds the Sprite's URL and opens the same dashboard through it", async () => {
+    // The fake Sprite's URL forwards to its http_port service: here, the bridge of project A.
+    const scene = await spritesScene();
+    try {
+      await scene.api.create("demo-app");
+      await scene.api.startService("demo-app", {
+        name: "spark",
+        cmd: "sleep",
+        args: ["3600"],
+        httpPort: Number(new URL(url).port),
+      });
+      const spriteUrl = (await scene.api.get("demo-app")).url as string;
+      const xdg = join(elsewhere, "xdg");
+      mkdirSync(xdg);
+      const tmux = startManifest(elsewhere, ["sprite", "attach", "demo-app"], {
+        SPRITES_TOKEN: scene.fake.token,
+        SPRITES_API_URL: scene.fake.url,
+        XDG_CONFIG_HOME: xdg,
+        SPARK_WEB_TOKEN: token,
+      });
+      sessions.push(tmux);
+      onTestFailed(() => console.error(tmux.screen()));
+      await tmux.waitForScreen(new RegExp(`attached to ${spriteUrl.replace(/[.]/g, "\\.")}`), undefined, 30_000);
+      await tmux.waitForScreen(/server-error create-user POST/);
+      tmux.keys(tmux.session, "q");
+      await tmux.waitForScreen(/exit status 0/, undefined, 20_000);
+    } finally {
+      await scene.fake.close();
+    }
   });
 });

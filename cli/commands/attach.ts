@@ -13,29 +13,32 @@ export const attachCommand = defineCommand({
     url: { type: "positional", required: true, description: "The bridge, e.g. http://127.0.0.1:8081" },
     "token-file": { type: "string", description: "A file holding the bridge's token (default: $SPARK_WEB_TOKEN)" },
   },
-  async run({ args }) {
-    const url = bridgeUrl(args.url);
-    const token = tokenFrom(args["token-file"], process.env.SPARK_WEB_TOKEN);
-    if (!process.stdout.isTTY) {
-      throw usageError("The dashboard needs a terminal.", "Run `manifest attach` in a terminal (or a tmux pane).");
-    }
-    ensureTools("manifest attach", ["dashboard"]);
-    const { runAttach, BridgeApiError } = await import("../../sidecar/attach.js");
-    try {
-      return await runAttach({ url, token });
-    } catch (error) {
-      if (!(error instanceof BridgeApiError)) throw error;
-      if (error.status === 401)
-        throw new CliError(
-          `the bridge at ${url} refused the token.`,
-          "E_WEB_TOKEN",
-          "Use the token of that sidecar (its SPARK_WEB_TOKEN, or .spark/web-token on its machine).",
-          EXIT.usage,
-        );
-      throw new CliError(`${error.message}.`, "E_ATTACH", "Is `manifest sidecar --web` running there?", EXIT.failure);
-    }
+  run({ args }) {
+    return attachTo(bridgeUrl(args.url), tokenFrom(args["token-file"], process.env.SPARK_WEB_TOKEN));
   },
 });
+
+/** Opens the dashboard on the bridge at `url` (also `manifest sprite attach`, once it has the Sprite's URL). */
+export async function attachTo(url: string, token: string): Promise<number> {
+  if (!process.stdout.isTTY) {
+    throw usageError("The dashboard needs a terminal.", "Run `manifest attach` in a terminal (or a tmux pane).");
+  }
+  ensureTools("manifest attach", ["dashboard"]);
+  const { runAttach, BridgeApiError } = await import("../../sidecar/attach.js");
+  try {
+    return await runAttach({ url, token });
+  } catch (error) {
+    if (!(error instanceof BridgeApiError)) throw error;
+    if (error.status === 401)
+      throw new CliError(
+        `the bridge at ${url} refused the token.`,
+        "E_WEB_TOKEN",
+        "Use the token of that sidecar (its SPARK_WEB_TOKEN, or .spark/web-token on its machine).",
+        EXIT.usage,
+      );
+    throw new CliError(`${error.message}.`, "E_ATTACH", "Is `manifest sidecar --web` running there?", EXIT.failure);
+  }
+}
 
 /** The bridge's base URL: http(s) only, no path beyond `/`. */
 export function bridgeUrl(raw: string): string {

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { spriteAttachCommand } from "./sprite-attach.js";
 import { spriteCreateCommand } from "./sprite-create.js";
 import { spriteDeleteCommand } from "./sprite-delete.js";
 import { spriteExecCommand } from "./sprite-exec.js";
@@ -10,7 +11,10 @@ import { spriteStatusCommand } from "./sprite-status.js";
 
 /** `manifest sprite …`: your Fly Sprites (cloud VMs), through the Sprites API. */
 export const sprite = defineCommand({
-  meta: { name: "sprite", description: "Fly Sprites: login, create, list, status, exec, logs, secrets, delete" },
+  meta: {
+    name: "sprite",
+    description: "Fly Sprites: login, create, list, status, exec, logs, secrets, attach, delete",
+  },
   subCommands: {
     login: spriteLoginCommand,
     create: spriteCreateCommand,
@@ -19,6 +23,7 @@ export const sprite = defineCommand({
     exec: spriteExecCommand,
     logs: spriteLogsCommand,
     secrets: spriteSecrets,
+    attach: spriteAttachCommand,
     delete: spriteDeleteCommand,
   },
 });
