@@ -111,6 +111,17 @@ describe.skipIf(!hasChromium)("the browser dashboard", () => {
     await page.waitForSelector(".badge:not(.working)");
   });
 
+  it("notify_dashboard from the agent shows as a toast, its text as text", async () => {
+    const message = "The app is up: look at <b>/users</b> now";
+    model.push({ tool: "notify_dashboard", args: { message, type: "success" } }, { text: "Told them." });
+    await page.fill('input[name="message"]', "tell the people watching");
+    await page.press('input[name="message"]', "Enter");
+    const toast = page.locator(".toast", { hasText: message });
+    await toast.waitFor({ timeout: 30_000 });
+    expect(await toast.locator("b").count()).toBe(0);
+    await page.waitForSelector(".badge:not(.working)");
+  });
+
   it("pause from the page writes .spark/pause; resume clears it", async () => {
     const pauseFile = join(project.paths.spark, "pause");
     await page.click("button:text-is('Pause')");
