@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSprites } from "./fake-sprites/server.js";
@@ -69,6 +70,59 @@ describe("the fake Sprites server, with the bare SDK", () => {
     for await (const m of await sprite.createCheckpoint("before the upgrade")) messages.push(`${m.type}:${m.data}`);
     expect(messages.at(-1)).toBe("complete:Checkpoint v0 created successfully");
     expect((await sprite.listCheckpoints()).map((c) => [c.id, c.comment])).toEqual([["v0", "before the upgrade"]]);
+  });
+
+  it("answers an armed exec failure with its stderr and exit code, without running the command", async () => {
+    const sprite = new SpritesClient(fake.token, { baseURL: fake.url }).sprite("stdin");
+    fake.faults.addExec({ kind: "fail", match: "touch ran.txt", exitCode: 5, stderr: "disk full\n" });
+    const cmd = sprite.spawn("touch", ["ran.txt"]);
+    let err = "";
+    cmd.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
+    expect(await cmd.wait()).toBe(5);
+    expect(err).toBe("disk full\n");
+    expect(existsSync(join(fake.sprite("stdin")?.root ?? "", "home/sprite/ran.txt"))).toBe(false);
+  });
+
+  it("opens a Sprite's URL to the public with an update, and fails its URL when told", async () => {
+    const client = new SpritesClient(fake.token, { baseURL: fake.url });
+    expect((await client.getSprite("stdin")).urlSettings?.auth).toBe("sprite");
+    await client.updateURLSettings("stdin", { auth: "public" });
+    const sprite = await client.getSprite("stdin");
+    expect(sprite.urlSettings?.auth).toBe("public");
+    fake.faults.addUrl({ status: 503, body: "edge down" });
+    const first = await fetch(sprite.url ?? "");
+    expect([first.status, await first.text()]).toEqual([503, "edge down"]);
+    // Used up: the next hit reaches the routing again (no service declared http_port: 502).
+    expect((await fetch(sprite.url ?? "")).status).toBe(502);
+  });
+
+  it("serves the Tasks API on the socket it tells the Sprite's processes about", async () => {
+    const client = new SpritesClient(fake.token, { baseURL: fake.url });
+    await client.createSprite("tasks");
+    const said = await client.sprite("tasks").execFile("bash", ["-c", 'printf %s "$SPARK_SPRITE_API_SOCKET"']);
+    const socket = String(said.stdout);
+    expect(socket).toBe(fake.sprite("tasks")?.tasksApi?.socket);
+    const call = (method: string, path: string, body?: unknown) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          { socketPath: socket, method, path, headers: { "content-type": "application/json" } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    expect(await call("POST", "/v1/tasks", { name: "work", expire: 60 })).toBe(201);
+    expect(await call("POST", "/v1/tasks", { name: "work", expire: 60 })).toBe(409);
+    expect(await call("PUT", "/v1/tasks/work", { expire: "2h" })).toBe(400);
+    expect((await client.getSprite("tasks")).status).toBe("running");
+    expect(await call("DELETE", "/v1/tasks/work")).toBe(204);
+    expect((await client.getSprite("tasks")).status).toBe("warm");
+    expect(await call("DELETE", "/v1/tasks/work")).toBe(404);
   });
 
   it("refuses a wrong token on REST, filesystem and WebSocket alike", async () => {

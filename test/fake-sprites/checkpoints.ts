@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, lstatSync, mkdtempSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { readBody } from "./fs-api.js";
@@ -35,7 +35,8 @@ export async function handleCheckpoints(
   const line = (type: string, data: string) =>
     res.write(`${JSON.stringify({ type, data, time: new Date().toISOString() })}\n`);
   line("info", `Creating checkpoint ${id}`);
-  cpSync(sprite.root, dir, { recursive: true });
+  // Sockets (the Tasks API's) are not files a checkpoint holds.
+  cpSync(sprite.root, dir, { recursive: true, filter: (from) => !lstatSync(from).isSocket() });
   sprite.checkpoints.push({ id, create_time: new Date().toISOString(), comment, dir });
   line("complete", `Checkpoint ${id} created successfully`);
   res.end();

@@ -52,6 +52,12 @@ export function runExecSocket(
   fault: ExecFault | undefined,
   options: { postExitHoldMs: number },
 ): void {
+  if (fault?.kind === "fail") {
+    if (fault.stderr) ws.send(Buffer.concat([Buffer.from([STREAM.stderr]), Buffer.from(fault.stderr)]));
+    ws.send(Buffer.from([STREAM.exit, (fault.exitCode ?? 1) & 0xff]));
+    setTimeout(() => ws.close(1000), options.postExitHoldMs).unref();
+    return;
+  }
   const child = startInSprite(sprite, { argv: request.argv, dir: request.dir, env: request.env });
   if (!request.stdin) child.stdin?.end();
   const held: Buffer[] = [];

@@ -28,7 +28,9 @@ export type ExecFaultKind =
   /** The upgrade is answered with an HTTP status instead of 101. */
   | "refuse-upgrade"
   /** Nothing is sent for `silenceMs` (then everything held back): a connection gone quiet. */
-  | "silence";
+  | "silence"
+  /** The command does not run: `stderr` and `exitCode` come back, as from a command that failed there. */
+  | "fail";
 
 export interface ExecFault {
   kind: ExecFaultKind;
@@ -38,6 +40,16 @@ export interface ExecFault {
   status?: number;
   /** For silence. */
   silenceMs?: number;
+  /** For fail (default 1 and an empty stderr). */
+  exitCode?: number;
+  stderr?: string;
+  times?: number;
+}
+
+/** What a hit on a Sprite's own URL gets instead of the service: the edge failing to reach it. */
+export interface UrlFault {
+  status: number;
+  body?: string;
   times?: number;
 }
 
@@ -45,6 +57,7 @@ export interface ExecFault {
 export class FaultPlan {
   private readonly http: Array<HttpFault & { left: number }> = [];
   private readonly exec: Array<ExecFault & { left: number }> = [];
+  private readonly url: Array<UrlFault & { left: number }> = [];
 
   /** Arms an HTTP fault. */
   addHttp(fault: HttpFault): void {
@@ -54,6 +67,16 @@ export class FaultPlan {
   /** Arms an exec fault. */
   addExec(fault: ExecFault): void {
     this.exec.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** Arms a fault on the Sprites' URLs. */
+  addUrl(fault: UrlFault): void {
+    this.url.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** The URL fault for the next hit on a Sprite's URL, used up by one. */
+  takeUrl(): UrlFault | undefined {
+    return take(this.url, () => true);
   }
 
   /** The HTTP fault for this request, used up by one. */
@@ -69,6 +92,7 @@ export class FaultPlan {
   clear(): void {
     this.http.length = 0;
     this.exec.length = 0;
+    this.url.length = 0;
   }
 }
 

@@ -10,6 +10,10 @@ export interface SpriteRuntime {
   root: string;
   /** `environment` given at creation (merged into every command's env). */
   environment: Record<string, string>;
+  /** The base image's settings (the same for every Sprite of a fake). */
+  baseEnv: Record<string, string>;
+  /** Where the Sprite's management socket is on the host, once it listens. */
+  apiSocket: string | undefined;
   /** Every process running in the Sprite (commands and services), for status and deletion. */
   processes: Set<ChildProcess>;
 }
@@ -42,6 +46,8 @@ export function startInSprite(sprite: SpriteRuntime, spec: RunSpec): ChildProces
       HOME: home,
       USER: "sprite",
       SPRITE_NAME: sprite.name,
+      ...sprite.baseEnv,
+      ...(sprite.apiSocket ? { SPARK_SPRITE_API_SOCKET: sprite.apiSocket } : {}),
       ...sprite.environment,
       ...spec.env,
     },

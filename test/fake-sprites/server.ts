@@ -36,6 +36,8 @@ export interface FakeSpritesOptions {
   existingNameStatus?: 400 | 409;
   /** How long the socket stays open after the exit frame if the client does not close it (real: ~5 s). */
   postExitHoldMs?: number;
+  /** Settings of the base image every command and service sees (the tests' npm cache). */
+  baseEnv?: Record<string, string>;
 }
 
 export interface FakeSprites {
@@ -53,14 +55,14 @@ export interface FakeSprites {
 export async function startFakeSprites(options: FakeSpritesOptions = {}): Promise<FakeSprites> {
   const token = options.token ?? `fake/${randomBytes(6).toString("hex")}/${randomBytes(16).toString("hex")}`;
   const base = mkdtempSync(join(tmpdir(), "fake-sprites-"));
-  const store = new SpriteStore(base);
+  const store = new SpriteStore(base, options.baseEnv ?? {});
   const faults = new FaultPlan();
   const requests: RecordedRequest[] = [];
   const urlServers: Server[] = [];
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<Socket>();
   const commandLines = new Map<WebSocket, string>();
-  const ctx = { store, base, existingNameStatus: options.existingNameStatus ?? 400, urlServers };
+  const ctx = { store, base, existingNameStatus: options.existingNameStatus ?? 400, urlServers, faults };
 
   const authorized = (req: IncomingMessage) => req.headers.authorization === `Bearer ${token}`;
 
@@ -137,7 +139,7 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     const commandLine = request.argv.join(" ");
     const refused = faults.takeExec(commandLine, ["refuse-upgrade"]);
     if (refused) return refuse(refused.status ?? 503, "Service Unavailable");
-    const fault = faults.takeExec(commandLine, ["close-without-exit", "silence"]);
+    const fault = faults.takeExec(commandLine, ["close-without-exit", "silence", "fail"]);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sprite.woken = true;
       commandLines.set(ws, commandLine);

@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server } from "node:http";
+import type { FaultPlan } from "./faults.js";
 import { readBody } from "./fs-api.js";
 import { type SpriteStore, spriteJson } from "./sprite-store.js";
+import { startTasksApi } from "./tasks-api.js";
 import { startSpriteUrl } from "./url-proxy.js";
 
 type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
@@ -9,6 +11,7 @@ export interface SpriteRoutesContext {
   store: SpriteStore;
   existingNameStatus: 400 | 409;
   urlServers: Server[];
+  faults: FaultPlan;
 }
 
 /** Lowercase letters, digits and dashes, starting with a letter (a guess at the real rule). */
@@ -24,7 +27,7 @@ export async function handleSprites(
 ): Promise<void> {
   const { store } = ctx;
   if (!name && req.method === "POST") {
-    let body: { name?: unknown; environment?: unknown; labels?: unknown };
+    let body: { name?: unknown; environment?: unknown; labels?: unknown; url_settings?: unknown };
     try {
       body = JSON.parse((await readBody(req)).toString() || "{}");
     } catch {
@@ -41,9 +44,15 @@ export async function handleSprites(
     const environment = isStringMap(body.environment) ? body.environment : {};
     const labels = Array.isArray(body.labels) ? body.labels.filter((l): l is string => typeof l === "string") : [];
     const sprite = store.create(wanted, environment, labels);
-    const { url, server } = await startSpriteUrl(() => sprite.services.httpPort());
+    if (body.url_settings && typeof body.url_settings === "object") {
+      const auth = (body.url_settings as { auth?: unknown }).auth;
+      if (auth === "public" || auth === "sprite") sprite.urlAuth = auth;
+    }
+    const { url, server } = await startSpriteUrl(() => sprite.services.httpPort(), ctx.faults);
     ctx.urlServers.push(server);
     sprite.url = url;
+    sprite.tasksApi = await startTasksApi(sprite.root);
+    sprite.apiSocket = sprite.tasksApi.socket;
     return reply(201, spriteJson(sprite));
   }
   if (!name && req.method === "GET") {
@@ -63,6 +72,22 @@ export async function handleSprites(
   const sprite = name ? store.get(name) : undefined;
   if (!sprite) return reply(404, { error: "not_found", message: `sprite ${name} not found` });
   if (req.method === "GET") return reply(200, spriteJson(sprite));
+  if (req.method === "PUT") {
+    // Update: url_settings and labels (what the SDK's updateSprite sends).
+    let body: { url_settings?: { auth?: unknown }; labels?: unknown };
+    try {
+      body = JSON.parse((await readBody(req)).toString() || "{}");
+    } catch {
+      return reply(400, { error: "bad_request", message: "the body must be JSON" });
+    }
+    const auth = body.url_settings?.auth;
+    if (auth !== undefined && auth !== "public" && auth !== "sprite")
+      return reply(400, { error: "bad_request", message: "url_settings.auth is sprite or public" });
+    if (auth) sprite.urlAuth = auth;
+    if (Array.isArray(body.labels)) sprite.labels = body.labels.filter((l): l is string => typeof l === "string");
+    sprite.updatedAt = new Date().toISOString();
+    return reply(200, spriteJson(sprite));
+  }
   if (req.method === "DELETE") {
     store.delete(sprite.name);
     return reply(204, "");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type SpriteRuntime, signalGroup } from "./processes.js";
 import { ServiceTable } from "./services.js";
 import { hostPath, SPRITE_HOME } from "./sprite-paths.js";
+import type { TasksApi } from "./tasks-api.js";
 
 /** One Sprite of the fake: a folder standing in for its `/`, its processes and services. */
 export interface FakeSprite extends SpriteRuntime {
@@ -17,6 +18,10 @@ export interface FakeSprite extends SpriteRuntime {
   /** Whether anything ever ran (a new Sprite is cold, then warm when idle). */
   woken: boolean;
   services: ServiceTable;
+  /** Who may open its URL: "sprite" (the default) or "public". */
+  urlAuth: string;
+  /** Its Tasks API (set once the socket listens). */
+  tasksApi: TasksApi | undefined;
   checkpoints: Array<{ id: string; create_time: string; comment: string; dir: string }>;
 }
 
@@ -24,9 +29,11 @@ export interface FakeSprite extends SpriteRuntime {
 export class SpriteStore {
   private readonly sprites = new Map<string, FakeSprite>();
   readonly base: string;
+  private readonly baseEnv: Record<string, string>;
 
-  constructor(base: string) {
+  constructor(base: string, baseEnv: Record<string, string> = {}) {
     this.base = base;
+    this.baseEnv = baseEnv;
   }
 
   get(name: string): FakeSprite | undefined {
@@ -48,6 +55,10 @@ export class SpriteStore {
       name,
       root,
       environment,
+      baseEnv: this.baseEnv,
+      apiSocket: undefined,
+      urlAuth: "sprite",
+      tasksApi: undefined,
       labels,
       processes: new Set<ChildProcess>(),
       createdAt: now,
@@ -72,15 +83,16 @@ export class SpriteStore {
     this.sprites.delete(name);
     for (const child of sprite.processes) signalGroup(child, "SIGKILL");
     sprite.services.stopAll();
+    void sprite.tasksApi?.close();
     rmSync(sprite.root, { recursive: true, force: true });
     for (const c of sprite.checkpoints) rmSync(c.dir, { recursive: true, force: true });
     return true;
   }
 }
 
-/** cold before anything ran, running while something runs, warm when idle after that. */
+/** cold before anything ran, running while something runs or a task holds it, warm when idle after that. */
 export function statusOf(sprite: FakeSprite): "cold" | "warm" | "running" {
-  if (sprite.processes.size > 0) return "running";
+  if (sprite.processes.size > 0 || sprite.tasksApi?.holding()) return "running";
   return sprite.woken ? "warm" : "cold";
 }
 
@@ -92,7 +104,7 @@ export function spriteJson(sprite: FakeSprite): Record<string, unknown> {
     organization: "fake-org",
     status: statusOf(sprite),
     url: sprite.url,
-    url_settings: { auth: "sprite" },
+    url_settings: { auth: sprite.urlAuth },
     labels: sprite.labels,
     environment: sprite.environment,
     created_at: sprite.createdAt,

@@ -1,13 +1,23 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FaultPlan } from "./faults.js";
 
 /**
  * A Sprite's own URL: a listener on 127.0.0.1 that forwards each HTTP request to the port of
  * the service declared with `http_port` (the real URL's routing), or answers 502 when there
- * is none or it does not answer.
+ * is none or it does not answer. An armed URL fault answers instead.
  */
-export async function startSpriteUrl(targetPort: () => number | undefined): Promise<{ url: string; server: Server }> {
+export async function startSpriteUrl(
+  targetPort: () => number | undefined,
+  faults?: FaultPlan,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
+    const fault = faults?.takeUrl();
+    if (fault) {
+      req.resume();
+      res.writeHead(fault.status, { "Content-Type": "text/plain" }).end(fault.body ?? "injected fault\n");
+      return;
+    }
     const port = targetPort();
     const fail = (why: string) => {
       if (!res.headersSent) res.writeHead(502, { "Content-Type": "text/plain" });
