@@ -69,6 +69,10 @@ export class SdkSprites implements SpritesApi {
     }
   }
 
+  async setUrlAuth(name: string, auth: "sprite" | "public"): Promise<void> {
+    await this.call("setting who may open the URL", name, true, () => this.client.updateURLSettings(name, { auth }));
+  }
+
   run(name: string, script: string, options: RunOptions = {}): Promise<RunResult> {
     return this.runArgs(name, scriptArgs(script), options);
   }
@@ -103,7 +107,7 @@ export class SdkSprites implements SpritesApi {
   }
 
   async startService(name: string, spec: ServiceSpec): Promise<ServiceSummary> {
-    const { cmd, args } = withSecrets(spec.cmd, spec.args ?? []);
+    const { cmd, args } = withSecrets(spec.cmd, spec.args ?? [], spec.envFiles);
     const request = { cmd, args, dir: spec.dir, env: spec.env, httpPort: spec.httpPort };
     const exited = await this.call(`starting service ${spec.name}`, name, true, async () => {
       const stream = await this.sprite(name).createService(spec.name, request, SERVICE_SETTLE);
@@ -213,11 +217,18 @@ function startedNothing(error: unknown): boolean {
   return (error as { beforeStart?: unknown })?.beforeStart === true;
 }
 
-function summary(sprite: { name: string; status?: string; url?: string; createdAt?: Date }): SpriteSummary {
+function summary(sprite: {
+  name: string;
+  status?: string;
+  url?: string;
+  urlSettings?: { auth?: string };
+  createdAt?: Date;
+}): SpriteSummary {
   return {
     name: sprite.name,
     status: sprite.status ?? "unknown",
     url: sprite.url,
+    urlAuth: sprite.urlSettings?.auth,
     createdAt: sprite.createdAt?.toISOString(),
   };
 }

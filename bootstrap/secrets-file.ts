@@ -12,12 +12,15 @@ export function isSecretName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
-/** The file's text for these secrets, in name order. */
-export function formatSecrets(secrets: ReadonlyMap<string, string>): string {
+/** The file's text for these secrets, in name order, under a one-line comment. */
+export function formatSecrets(
+  secrets: ReadonlyMap<string, string>,
+  comment = "Written by `manifest sprite secrets`. Sourced by the services Spark starts.",
+): string {
   const lines = [...secrets.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'`);
-  return `# Written by \`manifest sprite secrets\`. Sourced by the services Spark starts.\n${lines.join("\n")}\n`;
+  return `# ${comment}\n${lines.join("\n")}\n`;
 }
 
 /** The secrets in a file written by `formatSecrets` (other lines are ignored). */
@@ -29,12 +32,24 @@ export function parseSecrets(text: string): Map<string, string> {
   return secrets;
 }
 
+/** Names of the other env files a service may load from the same folder (`bridge.env`). */
+export function isEnvFileName(name: string): boolean {
+  return /^[a-z][a-z0-9-]*\.env$/.test(name) && name !== "secrets.env";
+}
+
 /**
  * The service command that loads the secrets first: `bash -c` with the original command as
- * positional parameters (so nothing is re-parsed), the file sourced with `set -a` when present.
+ * positional parameters (so nothing is re-parsed), the file sourced with `set -a` when present,
+ * then each of `envFiles` (other files of that folder, checked names: the bridge's own).
  */
-export function withSecrets(cmd: string, args: readonly string[]): { cmd: string; args: string[] } {
-  const load = `f="$HOME/.config/manifest/secrets.env"; if [ -f "$f" ]; then set -a; . "$f"; set +a; fi; exec "$@"`;
+export function withSecrets(
+  cmd: string,
+  args: readonly string[],
+  envFiles: readonly string[] = [],
+): { cmd: string; args: string[] } {
+  for (const name of envFiles) if (!isEnvFileName(name)) throw new Error(`"${name}" is not an env file name.`);
+  const files = ["secrets.env", ...envFiles].map((name) => `"$d/${name}"`).join(" ");
+  const load = `d="$HOME/.config/manifest"; for f in ${files}; do if [ -f "$f" ]; then set -a; . "$f"; set +a; fi; done; exec "$@"`;
   return { cmd: "bash", args: ["-c", load, "spark-service", cmd, ...args] };
 }
 

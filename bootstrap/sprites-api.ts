@@ -11,6 +11,8 @@ export interface SpriteSummary {
   /** cold, warm or running (whatever the API says). */
   status: string;
   url: string | undefined;
+  /** Who may open the URL: "sprite" (your org's login, the default) or "public". */
+  urlAuth: string | undefined;
   createdAt: string | undefined;
 }
 
@@ -37,6 +39,8 @@ export interface ServiceSpec {
   httpPort?: number;
   /** Plain settings only: secrets belong in the secrets file, which the service loads. */
   env?: Record<string, string>;
+  /** Other env files of `~/.config/manifest/` it loads after the secrets file (the bridge's `bridge.env`). */
+  envFiles?: string[];
 }
 
 /** One line of a service's log stream. */
@@ -80,6 +84,8 @@ export interface SpritesApi {
   get(name: string): Promise<SpriteSummary>;
   create(name: string): Promise<SpriteSummary>;
   delete(name: string): Promise<void>;
+  /** Sets who may open the Sprite's URL. */
+  setUrlAuth(name: string, auth: "sprite" | "public"): Promise<void>;
   /** Runs a bash script with `bash -lc`: Spark's own, or an agent's (as Pi's bash tool does); never one assembled from other input. */
   run(name: string, script: string, options?: RunOptions): Promise<RunResult>;
   /** Runs an argument vector as it is (no shell parsing of its words). */

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -131,6 +132,26 @@ describe("the secrets file", () => {
     expect(wrapped.args.slice(-4)).toEqual(["node", "server.js", "--port", "8080"]);
     expect(loadsSecrets(wrapped)).toBe(true);
     expect(loadsSecrets({ cmd: "node", args: ["server.js"] })).toBe(false);
+  });
+
+  it("loads a service's own env file after the secrets file, and refuses a name that is not one", () => {
+    const home = mkdtempSync(join(tmpdir(), "spark-home-"));
+    mkdirSync(join(home, ".config/manifest"), { recursive: true });
+    writeFileSync(
+      join(home, ".config/manifest/secrets.env"),
+      formatSecrets(
+        new Map([
+          ["A", "from-secrets"],
+          ["B", "b"],
+        ]),
+      ),
+    );
+    writeFileSync(join(home, ".config/manifest/bridge.env"), formatSecrets(new Map([["A", "from-bridge"]]), "mine"));
+    const wrapped = withSecrets("bash", ["-c", 'printf "%s %s" "$A" "$B"'], ["bridge.env"]);
+    const out = execFileSync(wrapped.cmd, wrapped.args, { env: { PATH: process.env.PATH, HOME: home } });
+    expect(out.toString()).toBe("from-bridge b");
+    expect(() => withSecrets("node", [], ["../x.env"])).toThrow(/not an env file name/);
+    expect(() => withSecrets("node", [], ["secrets.env"])).toThrow(/not an env file name/);
   });
 });
 
