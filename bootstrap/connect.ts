@@ -1,10 +1,11 @@
+import { installCommand } from "../cli/_tools.js";
 import { loadCredentials } from "./credentials.js";
 import { SdkSprites } from "./sdk-adapter.js";
 import { SpriteError } from "./sprite-error.js";
 import type { SpritesApi } from "./sprites-api.js";
 
-/** How to add the SDK when it is missing (the CLI's TOOLS table says the same). */
-export const SDK_INSTALL = "npm install -D @fly/sprites@0.1.0 ws@8.23.0";
+/** How to add the SDK when it is missing: from the one table of tools and their pins. */
+export const SDK_INSTALL = installCommand(["sprites"]);
 
 /**
  * The Sprites client for the current user: the token from `SPRITES_TOKEN` or the saved login,
