@@ -1,0 +1,16 @@
+/** `manifest sprite up` and `push`, loaded lazily by the CLI. */
+import { type CodeSnapshot, snapshotCode } from "./code-snapshot.js";
+import type { LocalState } from "./converge.js";
+import { readPackageSource } from "./package-source.js";
+import { BUS_PROTOCOL } from "./readiness.js";
+
+export { resolveBridgeToken } from "./bridge-token.js";
+export { converge } from "./converge.js";
+export { push } from "./push.js";
+
+/** Everything `up` needs from this machine: the files to send, this package, the versions to expect. */
+export async function prepareLocal(root: string, includeDirty: boolean, piVersion: string): Promise<LocalState> {
+  const code: CodeSnapshot = await snapshotCode(root, { includeDirty });
+  const pkg = readPackageSource();
+  return { code, pkg, expected: { bridge: pkg.version, pi: piVersion, busProtocol: BUS_PROTOCOL } };
+}
