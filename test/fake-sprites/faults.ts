@@ -9,6 +9,8 @@ export interface HttpFault {
   method?: string;
   /** Matched against the path (no query string). */
   path: RegExp;
+  /** Also matched against the query string, decoded (`path=/home/sprite/x`), when given. */
+  query?: RegExp;
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -80,8 +82,11 @@ export class FaultPlan {
   }
 
   /** The HTTP fault for this request, used up by one. */
-  takeHttp(method: string, path: string): HttpFault | undefined {
-    return take(this.http, (f) => (f.method === undefined || f.method === method) && f.path.test(path));
+  takeHttp(method: string, path: string, query = ""): HttpFault | undefined {
+    return take(
+      this.http,
+      (f) => (f.method === undefined || f.method === method) && f.path.test(path) && (!f.query || f.query.test(query)),
+    );
   }
 
   /** The exec fault for this command line, used up by one. */

@@ -88,7 +88,7 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
   ): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     if (!authorized(req)) return reply(401, { error: "unauthorized", message: "Invalid or missing token" });
-    const fault = faults.takeHttp(req.method ?? "GET", url.pathname);
+    const fault = faults.takeHttp(req.method ?? "GET", url.pathname, decodeURIComponent(url.search));
     if (fault) {
       if (fault.afterWork) await dispatch(req, res, url, () => {});
       return reply(fault.status, fault.body ?? { error: "injected", message: "injected fault" }, fault.headers);
