@@ -6,6 +6,9 @@ import { projectConfig, projectRoot } from "./_project.js";
 import { asCli, openSprites, spriteArg } from "./_sprites.js";
 import { TOOLS } from "./_tools.js";
 
+/** The Pi a Sprite gets: the pin in TOOLS. */
+export const PI_VERSION = TOOLS.pi.install[0]?.split("@").at(-1) ?? "";
+
 /** The tools `up` installs in the Sprite beside manifest-spark: Pi and the bridge's stack. */
 const SPRITE_TOOLS = ["pi", "bridge"] as const;
 
@@ -59,8 +62,7 @@ export async function prepareUp(command: string, args: UpArgValues, needs: { tok
 
   const api = await openSprites(command);
   const up = await import("../bootstrap/up/index.js");
-  const piVersion = TOOLS.pi.install[0]?.split("@").at(-1) ?? "";
-  const local = await asLocal(() => up.prepareLocal(root, Boolean(args["include-dirty"]), piVersion));
+  const local = await asLocal(() => up.prepareLocal(root, Boolean(args["include-dirty"]), PI_VERSION));
   // push leaves the bridge alone: no token to look up (nor an API call for it).
   const token = needs.token ? (await asCli(() => up.resolveBridgeToken(api, sprite))).token : "";
   const tools = [...new Set(SPRITE_TOOLS.flatMap((name) => TOOLS[name].install))];
@@ -96,7 +98,8 @@ function keyFromEnv(name: string | undefined): { name: string; value: string } |
   if (!name) return undefined;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
     throw usageError(
-      `--key-from-env takes a variable's name, not "${name.length > 40 ? `${name.slice(0, 8)}…` : name}".`,
+      // Not echoed: what was given may be the key itself.
+      "--key-from-env takes the name of a variable (letters, digits and _), not a value.",
       "For example: --key-from-env ANTHROPIC_API_KEY",
     );
   const value = process.env[name];

@@ -40,14 +40,14 @@ async function sprite(args: string[], options: { input?: string; env?: NodeJS.Pr
   return result;
 }
 
-/** Every file in the fake Sprite's folder but the secrets file, as one string. */
+/** Every file in the fake Sprite's folder but the secrets file (and its API socket), as one string. */
 function spriteFiles(name: string): string {
   const rootDir = scene.fake.sprite(name)?.root ?? "";
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory()
         ? walk(join(dir, e.name))
-        : e.name === "secrets.env"
+        : e.name === "secrets.env" || !e.isFile()
           ? []
           : [readFileSync(join(dir, e.name), "utf8")],
     );

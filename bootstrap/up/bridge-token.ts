@@ -24,7 +24,8 @@ export function readBridgeToken(sprite: string, env: NodeJS.ProcessEnv = process
   }
 }
 
-function saveBridgeToken(sprite: string, token: string, env: NodeJS.ProcessEnv): void {
+/** Saves the Sprite's bridge token here (0600, in a 0700 folder). */
+export function saveBridgeToken(sprite: string, token: string, env: NodeJS.ProcessEnv): void {
   const file = bridgeTokenFile(sprite, env);
   ensurePrivateDir(join(configDir(env), "sprite-bridges"));
   writeFileAtomic(file, `${token}\n`);
