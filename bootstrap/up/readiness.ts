@@ -66,9 +66,9 @@ export async function probeBridge(
     } catch (error) {
       why = `it did not answer (${(error as Error).name === "TimeoutError" ? "timed out" : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message)})`;
     }
-    if (Date.now() + (options.intervalMs ?? 500) > deadline || options.signal?.aborted)
+    if (Date.now() + (options.intervalMs ?? 250) > deadline || options.signal?.aborted)
       return { ok: false, why, attempts };
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
   }
 }
 

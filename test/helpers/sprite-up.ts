@@ -11,15 +11,15 @@ import type { StepEvent, UpResult } from "../../bootstrap/up/events.js";
 import { converge, push } from "../../bootstrap/up/index.js";
 import { readPackageSource } from "../../bootstrap/up/package-source.js";
 import { CLI } from "./cli.js";
-import { FIXTURES } from "./fixtures.js";
 import { commitAll, initRepo } from "./git.js";
+import { REPO } from "./repo.js";
 
 /**
  * `manifest-spark` as `up` installs it in the tests' fake Sprites: the real CLI of this
  * checkout for everything but the bridge (test/fixtures/sprite-standin), so a run needs
  * no registry and no Pi, and the bridge of issue 12 is not depended on.
  */
-export const STANDIN = join(FIXTURES, "sprite-standin");
+export const STANDIN = join(REPO, "test", "fixtures", "sprite-standin");
 
 /** What every fake Sprite of these tests sees: where the real CLI is. */
 export const STANDIN_ENV = { SPARK_TEST_REAL_CLI: CLI };
