@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fauxAssistantMessage, fauxToolCall } from "@mariozechner/pi-ai";
 import type { ExtensionUIContext } from "@mariozechner/pi-coding-agent";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decideApproval, listApprovals } from "../bus/approvals.js";
 import { createSpritesExtension } from "../pi-extensions/sprites/index.js";
 import { hostUiContext } from "../sidecar/host-ui.js";
 import { type SpritesScene, spritesScene } from "./helpers/fake-sprites.js";
@@ -30,10 +31,12 @@ let n = 0;
 /** A real Pi session with the Sprite tools, a scripted model making `calls`, then saying "done". */
 async function session(
   calls: Array<[string, Record<string, unknown>]>,
-  options: { level?: string; config?: string; ui?: ExtensionUIContext } = {},
+  options: { level?: string; config?: string; ui?: ExtensionUIContext; root?: string } = {},
 ) {
   n++;
-  const root = tempProject(options.config ? { "config/spark.ts": options.config } : {}).root;
+  const files: Record<string, string> = { "package.json": '{"name":"sprites-tools-test"}' };
+  if (options.config) files["config/spark.ts"] = options.config;
+  const root = options.root ?? tempProject(files).root;
   const pi = await startFauxPiSession({
     cwd: root,
     provider: `faux-sprites-${n}`,
@@ -151,6 +154,30 @@ describe("the Sprite tools in a real Pi session", () => {
     expect(denied?.isError).toBe(true);
     expect(denied?.text).toContain("sprite_exec was not approved");
     expect(existsSync(join(home, "denied.txt"))).toBe(false);
+  });
+
+  it("at approve with no screen, asks through the bus: the request waits in .spark/approvals (redacted) until a yes there", async () => {
+    const { root, paths } = tempProject({ "package.json": '{"name":"sprites-approve"}' });
+    const secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    const pi = await session(
+      [["sprite_exec", { sprite: "app", command: `echo ${secret} >/dev/null; echo bus-yes > bus.txt` }]],
+      {
+        level: "approve",
+        root,
+      },
+    );
+    const run = pi.session.prompt("do it");
+    const [pending] = await waitFor(() => {
+      const found = listApprovals(paths).filter((v) => v.state === "pending");
+      return found.length > 0 ? found : undefined;
+    }, "a pending approval on the bus");
+    expect(pending?.request.tool).toBe("sprite_exec");
+    expect(JSON.stringify(pending?.request)).not.toContain(secret);
+    expect(existsSync(join(home, "bus.txt"))).toBe(false);
+    expect(decideApproval(paths, pending?.request.id ?? "", "approve", "test (as the CLI)").ok).toBe(true);
+    await run;
+    expect(toolResults(pi)[0]).toMatchObject({ isError: false });
+    expect(readFileSync(join(home, "bus.txt"), "utf8")).toBe("bus-yes\n");
   });
 
   it("an unknown tools level is treated as read-only", async () => {

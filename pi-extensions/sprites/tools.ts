@@ -1,6 +1,7 @@
 import type { ExtensionContext, ToolDefinition } from "@mariozechner/pi-coding-agent";
 import { Type } from "typebox";
 import type { SpritesApi } from "../../bootstrap/sprites-api.js";
+import { askForSpriteTool } from "./approval.js";
 import { blockedReason, gateSpriteTool, type SpriteToolName } from "./gate.js";
 import { forModel, looksBinary, MAX_READ_BYTES, MAX_STREAM_BYTES } from "./output.js";
 
@@ -18,16 +19,22 @@ const text = (value: string) => ({ content: [{ type: "text" as const, text: valu
 
 /**
  * Applies the tools level before a tool runs: throws (an error result the model reads) when
- * blocked, or when `approve` asks and the person says no or nobody can answer.
+ * blocked, or when `approve` asks (through the bus's approvals) and the answer is no, or
+ * nobody answers in time.
  */
-async function guard(deps: SpriteToolDeps, tool: SpriteToolName, ctx: ExtensionContext, what: string): Promise<void> {
+async function guard(
+  deps: SpriteToolDeps,
+  tool: SpriteToolName,
+  ctx: ExtensionContext,
+  what: string,
+  args: unknown,
+): Promise<void> {
   const level = deps.level(ctx);
   const decision = gateSpriteTool(level, tool);
   if (decision === "allow") return;
-  if (decision === "ask" && ctx.hasUI && (await ctx.ui.confirm(`Allow ${tool}?`, what))) return;
-  if (decision === "ask")
-    throw new Error(`${tool} was not approved${ctx.hasUI ? "" : " (no one here can approve it)"}: ${what}`);
-  throw new Error(blockedReason(level, tool));
+  if (decision === "block") throw new Error(blockedReason(level, tool));
+  const refused = await askForSpriteTool(tool, args, what, ctx);
+  if (refused) throw new Error(`${tool} was not approved: ${refused}`);
 }
 
 /** The four Sprite tools: list, exec, read and write over the user's Sprites. */
@@ -63,7 +70,7 @@ export function spriteTools(deps: SpriteToolDeps): ToolDefinition[] {
       ),
     }),
     async execute(_id, params: { sprite: string; command: string; cwd?: string; timeout?: number }, signal, _u, ctx) {
-      await guard(deps, "sprite_exec", ctx, `Run in Sprite "${params.sprite}": ${params.command}`);
+      await guard(deps, "sprite_exec", ctx, `Run in Sprite "${params.sprite}": ${params.command}`, params);
       const seconds = Math.min(Math.max(params.timeout ?? DEFAULT_TIMEOUT_S, 1), MAX_TIMEOUT_S);
       const result = await (await deps.api()).run(params.sprite, params.command, {
         cwd: params.cwd,
@@ -106,7 +113,7 @@ export function spriteTools(deps: SpriteToolDeps): ToolDefinition[] {
       content: Type.String({ description: "The whole new content" }),
     }),
     async execute(_id, params: { sprite: string; path: string; content: string }, _s, _u, ctx) {
-      await guard(deps, "sprite_write", ctx, `Write ${params.path} in Sprite "${params.sprite}"`);
+      await guard(deps, "sprite_write", ctx, `Write ${params.path} in Sprite "${params.sprite}"`, params);
       const bytes = Buffer.byteLength(params.content);
       if (bytes > MAX_WRITE_BYTES) throw new Error(`The content is ${bytes} bytes; sprite_write takes at most 1 MiB.`);
       await (await deps.api()).writeFile(params.sprite, params.path, params.content);
