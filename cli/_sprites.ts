@@ -6,7 +6,7 @@ import { isSpriteName, spriteNameFor } from "../bootstrap/sprite-name.js";
 import type { SpritesApi } from "../bootstrap/sprites-api.js";
 import { CliError, EXIT, usageError } from "./_errors.js";
 import { projectRoot } from "./_project.js";
-import { ensureTools } from "./_tools.js";
+import { ensureTools, installCommand } from "./_tools.js";
 
 /** Exit codes every `manifest sprite` command documents in its `--help`. */
 export const SPRITE_EXIT_HELP = `Sprite exit codes:
@@ -17,7 +17,7 @@ export const SPRITE_EXIT_HELP = `Sprite exit codes:
 /** The Sprites client, once the SDK is known to be installed (else a CliError naming it). */
 export async function openSprites(command: string): Promise<SpritesApi> {
   ensureTools(command, ["sprites"]);
-  return asCli(() => connectSprites());
+  return asCli(() => connectSprites(process.env, installCommand(["sprites"])));
 }
 
 /** Runs `step`, turning a SpriteError into a CliError with the same message and next step. */

@@ -6,7 +6,7 @@ import { CliError, EXIT, usageError } from "../_errors.js";
 import { createOutput } from "../_output.js";
 import { readSecretInput } from "../_secret-input.js";
 import { asCli, SPRITE_EXIT_HELP, withProgress } from "../_sprites.js";
-import { ensureTools } from "../_tools.js";
+import { ensureTools, installCommand } from "../_tools.js";
 
 /** `manifest sprite login`: saves a Sprites token for later commands, after checking it works. */
 export const spriteLoginCommand = defineCommand({
@@ -40,7 +40,9 @@ ${SPRITE_EXIT_HELP}`,
       throw usageError("That does not look like a Sprites token.", "Copy it from your Sprites account and pipe it in.");
     if (args.verify) {
       ensureTools("manifest sprite login", ["sprites"]);
-      const api = await asCli(() => connectSprites({ ...process.env, SPRITES_TOKEN: token }));
+      const api = await asCli(() =>
+        connectSprites({ ...process.env, SPRITES_TOKEN: token }, installCommand(["sprites"])),
+      );
       await asCli(() => withProgress("Checking the token", api.list()));
     }
     const file = saveToken(token);
