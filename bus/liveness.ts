@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /** How a presence record is judged alive (bus-protocol.md, "Presence"). Pure. */
 
 /** Heartbeat age after which an agent counts as gone. */
@@ -37,8 +38,25 @@ export function pidExists(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has ended but was not reaped yet still answers kill(0). In a container whose
+ * first process reaps nothing (and tmux's panes end up there when their program is killed), it
+ * stays so for good: on Linux its state in /proc says it is dead. Elsewhere: not a zombie.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return false;
+  }
+  // The state follows the command name, which may hold spaces and parentheses.
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "Z" || state === "X";
 }

@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -118,6 +119,20 @@ describe("a live process of another user (kill(pid, 0) fails with EPERM)", () =>
 
   it.skipIf(isRoot)("counts as existing: pid 1 belongs to another user", () => {
     expect(pidExists(1)).toBe(true);
+  });
+
+  it.runIf(process.platform === "linux")("counts as gone once ended, though nobody reaped it (a zombie)", async () => {
+    // The shell starts a short sleep, then becomes a long one that never reaps it.
+    const parent = spawn("sh", ["-c", "sleep 0.05 & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const [line] = (await once(parent.stdout, "data")) as [Buffer];
+      const pid = Number(line.toString().trim());
+      await waitFor(() => readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "), "the zombie");
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(pidExists(pid)).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 });
 
