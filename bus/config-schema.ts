@@ -10,6 +10,44 @@ const nonNegativeInt = () => z.int().check(z.gte(0));
 // Every section may be omitted: `prefault` parses `{}` through it, so inner defaults apply.
 const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.prefault(z.strictObject(shape), {} as never);
 
+/** A hub URL: NATS over TCP (`nats://`, `tls://`) or over WebSocket (`ws://`, `wss://`). */
+export const HUB_URL_PATTERN = /^(nats|tls|ws|wss):\/\/[^\s/?#]+(?:\/\S*)?$/;
+/** A project or machine name on the hub: one NATS subject token, also valid in stream names. */
+export const HUB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+const hubName = (what: string) =>
+  z.string().check(
+    z.refine((v) => HUB_NAME_PATTERN.test(v), {
+      message: `must be 1 to 64 letters, digits, \`_\` or \`-\` (it names the ${what} on the hub)`,
+    }),
+  );
+
+/** `hub`: where `manifest relay` mirrors this project's bus (see README, "Many machines"). */
+const hubSchema = z.strictObject({
+  url: z.string().check(
+    z.refine((v) => HUB_URL_PATTERN.test(v), {
+      message: "must be a nats://, tls://, ws:// or wss:// URL (host and port, e.g. tls://hub.example.com:4222)",
+    }),
+  ),
+  /** Credentials (a NATS .creds file, an nkey seed, `user:password` or a token), mode 0600. */
+  credsFile: z.optional(z.string().check(z.minLength(1))),
+  /** A CA certificate (PEM) for a hub whose TLS certificate a private CA signed. */
+  caFile: z.optional(z.string().check(z.minLength(1))),
+  /** Default: the package.json name (scope dropped), else the folder name. */
+  project: z.optional(hubName("project")),
+  /** Default: this host's name. */
+  machine: z.optional(hubName("machine")),
+  /** A relay that takes an event and neither acks nor dies within this gets it redelivered elsewhere. */
+  ackWaitSeconds: z._default(z.int().check(z.gte(1), z.lte(3600)), 30),
+  /** The hub drops a second publish of the same event within this window. */
+  duplicateWindowMinutes: z._default(z.int().check(z.gte(1), z.lte(24 * 60)), 10),
+  retention: section({
+    maxEvents: z._default(positiveInt(), 100_000),
+    maxAgeDays: z._default(z.number().check(z.gt(0)), 7),
+    maxMegabytes: z._default(positiveInt(), 256),
+  }),
+});
+
 /** What Spark does about an event: fix it, or only investigate and report. */
 export const BEHAVIORS = ["fix", "investigate"] as const;
 /**
@@ -109,12 +147,15 @@ export const sparkConfigSchema = z.strictObject({
     host: z._default(z.string().check(z.minLength(1)), "127.0.0.1"),
     appPort: z.optional(z.int().check(z.gte(1), z.lte(65535))),
   }),
+  hub: z.optional(hubSchema),
 });
 
 /** What a user writes in `config/spark.ts`: every field optional. */
 export type SparkUserConfig = z.input<typeof sparkConfigSchema>;
 
 type Parsed = z.output<typeof sparkConfigSchema>;
+/** The validated `hub` section. */
+export type HubConfig = z.output<typeof hubSchema>;
 export type EnvironmentProfile = z.output<typeof environmentProfile>;
 
 /** The validated config with defaults filled in and the environment resolved. */

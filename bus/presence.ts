@@ -6,6 +6,7 @@ import * as z from "zod/mini";
 import { isPresenceAlive, type LivenessFacts, PRESENCE_TTL_MS, pidExists } from "./liveness.js";
 import type { BusPaths } from "./paths.js";
 import { readEntries } from "./queue.js";
+import { relayHoldsClaims } from "./relay-status.js";
 import { ensurePrivateDir, readRegularFile, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
 import { describeIssues } from "./zod-issues.js";
 
@@ -19,7 +20,8 @@ const runOutcomeSchema = z.object({
 
 export type RunOutcome = z.output<typeof runOutcomeSchema>;
 
-const presenceSchema = z.looseObject({
+/** The body of a presence file (also what the relay mirrors of another machine's agents). */
+export const presenceSchema = z.looseObject({
   id: z.string(),
   role: z.enum(["human", "sidecar"]),
   pid: z.number(),
@@ -131,7 +133,8 @@ export function consumerAliveCheck(
 ): (id: string) => boolean {
   return (id) => {
     const agent = readPresence(paths, id);
-    return agent !== undefined && isPresenceAlive(agent, facts);
+    // The relay claims too, and keeps its heartbeat in relay.json rather than agents/.
+    return agent !== undefined ? isPresenceAlive(agent, facts) : relayHoldsClaims(paths, id, facts);
   };
 }
 

@@ -8,10 +8,16 @@ import { type BusCounts, countEvents } from "./maintenance.js";
 import type { BusPaths } from "./paths.js";
 import { type PauseState, readPause } from "./pause.js";
 import { type AgentPresence, localLivenessFacts, readAgents } from "./presence.js";
+import { readRemoteMachines, remoteAgents } from "./remote-presence.js";
 
 /** One agent as status shows it. */
 export interface AgentView extends AgentPresence {
   alive: boolean;
+  /**
+   * Set for an agent on another machine (mirrored by the relay from the hub): read-only, alive
+   * by its heartbeat alone, and never part of this machine's pause or sidecar decisions.
+   */
+  machine?: string;
 }
 
 /** Everything `status`, `doctor` and the dashboard show about the bus, read in one go. */
@@ -23,7 +29,7 @@ export interface BusSnapshot {
   pause: PauseState;
   hold: HoldState;
   counts: BusCounts;
-  /** Every presence file, alive or not (unreadable ones are left out). */
+  /** Every presence file, alive or not (unreadable ones are left out), then other machines' agents. */
   agents: AgentView[];
   /** Presence files that could not be read. */
   badAgentFiles: string[];
@@ -47,11 +53,13 @@ export function holdSnapshot(
   const agents: AgentView[] = entries.flatMap((e) =>
     e.ok ? [{ ...e.agent, alive: isPresenceAlive(e.agent, facts) }] : [],
   );
+  // Only this machine's agents hold its events or stand in for its sidecar.
   const live = agents.filter((a) => a.alive);
+  const remote = remoteAgents(readRemoteMachines(paths), facts.now, facts.ttlMs ?? config.presence.ttlMs);
   return {
     pause,
     hold: evaluateHold(pause, live),
-    agents,
+    agents: [...agents, ...remote],
     badAgentFiles: entries.flatMap((e) => (e.ok ? [] : [e.file])),
     sidecar: live.find((a) => a.role === "sidecar"),
   };

@@ -58,6 +58,12 @@ const SPECS = {
     anyOf: [["@nats-io/transport-node", "@nats-io/jetstream", "@nats-io/kv"]],
     install: ["@nats-io/transport-node@3.4.0", "@nats-io/jetstream@3.4.0", "@nats-io/kv@3.4.0"],
   },
+  // `manifest relay` / `fleet` with a ws:// or wss:// hub (a Sprite's HTTPS-only edge).
+  relayWebSocket: {
+    purpose: "the relay's WebSocket transport",
+    anyOf: [["ws"]],
+    install: ["ws@8.23.0"],
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof SPECS;

@@ -28,6 +28,7 @@ export const main = defineCommand({
     demo: () => import("./commands/demo.js").then((m) => m.demoCommand),
     sprite: () => import("./commands/sprite.js").then((m) => m.sprite),
     inspect: () => import("./commands/inspect.js").then((m) => m.inspect),
+    relay: () => import("./commands/relay.js").then((m) => m.relayCommand),
   },
 });
 
