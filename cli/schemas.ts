@@ -29,6 +29,8 @@ const agentJson = z.object({
   alive: z.boolean(),
   lastActivity: z.string(),
   heartbeatAt: z.string(),
+  /** The machine of an agent seen through the hub (read-only here); null for this machine's. */
+  machine: z.nullable(z.string()),
 });
 
 export const statusSchema = z.object({
@@ -57,6 +59,19 @@ export const statusSchema = z.object({
   approvals: approvalsStatusJson,
   /** What status cleaned before it looked: dead claims put back, dead presence files, an ended rebase pause. */
   cleaned: z.object({ released: z.number(), removedAgents: z.number(), endedRebasePause: z.boolean() }),
+  /** This machine's `manifest relay` (null when none has run here). */
+  relay: z.nullable(
+    z.object({
+      alive: z.boolean(),
+      machine: z.string(),
+      project: z.string(),
+      hub: z.string(),
+      connected: z.boolean(),
+      since: z.string(),
+      problem: z.nullable(z.string()),
+      inbound: z.boolean(),
+    }),
+  ),
 });
 
 export const pauseResultSchema = z.object({

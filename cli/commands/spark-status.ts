@@ -1,9 +1,11 @@
 import { defineCommand } from "citty";
 import type { ApprovalView } from "../../bus/approval-rules.js";
 import { describeHold } from "../../bus/effective-pause.js";
-import { ago } from "../../bus/format/ago.js";
+import { ago, shortAge } from "../../bus/format/ago.js";
 import { cleanDeadEntries, type DeadEntriesReport } from "../../bus/housekeeping.js";
 import { pendingRepeats } from "../../bus/maintenance.js";
+import { localLivenessFacts } from "../../bus/presence.js";
+import { isRelayAlive, type RelayStatus, readRelayStatus } from "../../bus/relay-status.js";
 import { type BusSnapshot, busSnapshot } from "../../bus/snapshot.js";
 import { approvalLines } from "../_approval.js";
 import { jsonArg } from "../_args.js";
@@ -35,10 +37,15 @@ export const statusCommand = defineCommand({
     const snapshot = busSnapshot(paths, config);
     const repeats = pendingRepeats(paths);
     const foundBy = MARKER_NAMES[where.by];
-    out.document(statusJson(root, snapshot, foundBy, cleaned, repeats.repeats));
+    const relay = readRelayStatus(paths);
+    const relayAlive = relay !== undefined && isRelayAlive(relay, localLivenessFacts(config.presence.ttlMs, now));
+    out.document(
+      statusJson(root, snapshot, foundBy, cleaned, repeats.repeats, relay && { ...relay, alive: relayAlive }),
+    );
     if (!out.json) {
       out.line(`${out.style.bold("Project".padEnd(8))}${root} ${out.style.dim(`(found by ${foundBy})`)}`);
       printStatus(out, snapshot, now, cleaned, repeats);
+      if (relay) printRelay(out, relay, relayAlive, now);
     }
     return 0;
   },
@@ -51,6 +58,7 @@ export function statusJson(
   rootFoundBy: string,
   cleaned?: DeadEntriesReport,
   repeats = 0,
+  relay?: RelayStatus & { alive: boolean },
 ): StatusJson {
   return {
     ok: true,
@@ -88,6 +96,7 @@ export function statusJson(
       alive: a.alive,
       lastActivity: a.lastActivity,
       heartbeatAt: a.heartbeatAt,
+      machine: a.machine ?? null,
     })),
     sidecar: { alive: s.sidecar !== undefined, id: s.sidecar?.id ?? null, pid: s.sidecar?.pid ?? null },
     approvals: {
@@ -103,6 +112,18 @@ export function statusJson(
       removedAgents: cleaned?.removedAgents.length ?? 0,
       endedRebasePause: cleaned?.clearedPause !== undefined,
     },
+    relay: relay
+      ? {
+          alive: relay.alive,
+          machine: relay.machine,
+          project: relay.project,
+          hub: relay.hub,
+          connected: relay.alive && relay.connected,
+          since: relay.since,
+          problem: relay.problem ?? null,
+          inbound: relay.alive && relay.inbound,
+        }
+      : null,
   };
 }
 
@@ -169,16 +190,20 @@ function printStatus(
   if (live.length === 0) out.line(`${label("Agents")}${dim("none")}`);
   for (const [i, a] of live.entries()) {
     const status = a.status === "working" ? yellow("working") : "idle";
+    const where = a.machine ? `on machine ${a.machine} (via the hub)` : `pid ${a.pid}@${a.host}`;
     out.line(
-      `${i === 0 ? label("Agents") : " ".repeat(8)}${a.role} ${status} · pid ${a.pid}@${a.host} · active ${ago(now - Date.parse(a.lastActivity))}`,
+      `${i === 0 ? label("Agents") : " ".repeat(8)}${a.role} ${status} · ${where} · active ${ago(now - Date.parse(a.lastActivity))}`,
     );
   }
-  const dead = s.agents.length - live.length;
+  // Other machines' agents that went quiet are not this machine's to clean up.
+  const dead = s.agents.filter((a) => !a.alive && !a.machine).length;
   if (dead > 0)
     out.line(`${" ".repeat(8)}${dim(`${dead} dead presence file(s): \`manifest doctor --fix\` removes them`)}`);
-  out.line(
-    `${label("Sidecar")}${s.sidecar ? green(`alive (pid ${s.sidecar.pid})`) : dim("not running (`manifest sidecar` starts one)")}`,
-  );
+  const remoteSidecar = live.find((a) => a.machine && a.role === "sidecar");
+  const noSidecar = remoteSidecar
+    ? dim(`not running here; the sidecar on machine ${remoteSidecar.machine} takes events through the hub`)
+    : dim("not running (`manifest sidecar` starts one)");
+  out.line(`${label("Sidecar")}${s.sidecar ? green(`alive (pid ${s.sidecar.pid})`) : noSidecar}`);
   const waiting = approvalLines(s.approvals.filter((v) => v.state === "pending"));
   for (const [i, line] of waiting.entries()) out.line(`${i === 0 ? label("Waiting") : " ".repeat(8)}${yellow(line)}`);
   if (waiting.length > 0)
@@ -193,4 +218,17 @@ function cleanedLines(c: DeadEntriesReport): string[] {
   if (c.released > 0) lines.push(`Put back ${c.released} event(s) claimed by an agent that is gone.`);
   if (c.clearedPause) lines.push("Ended the rebase pause: the rebase is over (finished or aborted).");
   return lines;
+}
+
+function printRelay(out: Output, relay: RelayStatus, alive: boolean, now: number): void {
+  const { bold, dim, green, yellow } = out.style;
+  const who = `machine ${relay.machine} · project ${relay.project} · ${relay.hub}`;
+  if (!alive) {
+    out.line(`${bold("Relay".padEnd(8))}${dim(`not running (last: ${who}); \`manifest relay\` starts it`)}`);
+    return;
+  }
+  const state = relay.connected
+    ? green(`connected for ${shortAge(now - Date.parse(relay.since))}`)
+    : yellow(`not connected${relay.problem ? `: ${relay.problem}` : ""} (events wait here)`);
+  out.line(`${bold("Relay".padEnd(8))}${state} · ${who}${relay.inbound ? " · taking events for this sidecar" : ""}`);
 }

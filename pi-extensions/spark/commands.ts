@@ -23,7 +23,7 @@ export function runSparkCommand(session: SparkSession | undefined, args: string)
         `Spark: ${s.enabled ? "on" : "off"} · ${s.environment} · ${s.behavior} · tools ${s.tools}`,
         `Events: ${s.counts.pending} pending, ${s.counts.claimed} claimed, ${s.counts.delivered} delivered, ${s.counts.rejected} rejected, ${s.counts.expired} expired`,
         `Pause: ${s.hold.held ? describeHold(s.hold) : "none"}`,
-        `Agents: ${live.map((a) => `${a.role} ${a.status} (pid ${a.pid})`).join(", ") || "none"}`,
+        `Agents: ${live.map((a) => `${a.role} ${a.status} (${a.machine ? `on ${a.machine}, via the hub` : `pid ${a.pid}`})`).join(", ") || "none"}`,
         `Sidecar: ${s.sidecar ? `alive (pid ${s.sidecar.pid})` : "not running"}`,
         ...waiting.map((v) => `Waits for a yes: ${describeApproval(v)}`),
         waiting.length > 0 ? "`/spark approve [id]` or `/spark deny [id] [why]` answers." : "",

@@ -10,13 +10,21 @@ export function liveAgents(agents: readonly AgentView[]): AgentView[] {
     .sort((a, b) => (a.role === b.role ? a.startedAt.localeCompare(b.startedAt) : a.role === "sidecar" ? -1 : 1));
 }
 
-/** One agent: role, status, how long it has been up, its pid ("this" for the dashboard's own). */
+/**
+ * One agent: role, status, how long it has been up, its pid ("this" for the dashboard's own),
+ * or `@machine` for an agent on another machine (seen through the hub).
+ */
 export function agentRow(agent: AgentView, selfPid: number, cells: number, now: number): Line {
   const working = agent.status === "working";
   const up = shortAge(now - Date.parse(agent.startedAt));
   const room = cells - 24;
-  const who =
-    agent.pid === selfPid ? "this" : room >= `pid ${agent.pid}`.length ? `pid ${agent.pid}` : String(agent.pid);
+  const who = agent.machine
+    ? `@${agent.machine}`
+    : agent.pid === selfPid
+      ? "this"
+      : room >= `pid ${agent.pid}`.length
+        ? `pid ${agent.pid}`
+        : String(agent.pid);
   return fit(
     [
       { text: agent.role.padEnd(8) },

@@ -32,8 +32,8 @@ export interface NatsServer {
   freeze(): void;
   /** kill -CONT. */
   thaw(): void;
-  /** Stops it (SIGTERM, then waits) and starts it again on the same ports and store. */
-  restart(): Promise<void>;
+  /** Stops it (SIGTERM, then waits), runs `whileDown`, and starts it again on the same ports and store. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,8 +75,9 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsServer> 
     dir,
     freeze: () => child.kill("SIGSTOP"),
     thaw: () => child.kill("SIGCONT"),
-    async restart() {
+    async restart(whileDown) {
       await exit(child);
+      await whileDown?.();
       const port = (url: string | undefined) => (url ? new URL(url).port : "-1");
       child = (await launch(dir, conf({ nats: port(ports.nats), ws: port(ports.websocket) }))).child;
     },
