@@ -4,7 +4,7 @@
  * own, forever; the relay only decides what to say while it cannot.
  */
 import { readFileSync } from "node:fs";
-import type { ConnectionOptions, NatsConnection } from "@nats-io/transport-node";
+import type { ConnectionOptions, NatsConnection, TlsOptions } from "@nats-io/transport-node";
 import { connect, credsAuthenticator, nkeyAuthenticator, wsconnect } from "@nats-io/transport-node";
 import { type HubCredentials, readCredentials } from "./credentials.js";
 import type { HubSettings } from "./settings.js";
@@ -37,7 +37,10 @@ export async function connectHub(settings: HubSettings, name: string): Promise<N
     ...authOptions(settings),
   };
   if (settings.address.tls && settings.address.transport === "tcp") {
-    options.tls = settings.caFile ? { caFile: settings.caFile } : {};
+    // `host`: the client upgrades a plain socket to TLS, and Node then checks the certificate
+    // against "localhost" unless told the name dialled (an IP address included).
+    const check = { host: settings.address.hostname } as TlsOptions;
+    options.tls = settings.caFile ? { ...check, caFile: settings.caFile } : check;
   }
   try {
     if (settings.address.transport === "tcp") return await connect(options);
@@ -87,6 +90,13 @@ export function describeConnectError(error: unknown, settings: HubSettings): Hub
         ? `Check the credentials in ${settings.credsFile} with the hub's operator.`
         : "The hub wants credentials: put them in a 0600 file and name it in hub.credsFile (or SPARK_HUB_CREDS).",
       true,
+    );
+  }
+  if (/jetstream is not enabled|no responders: '\$JS\.API/i.test(text)) {
+    return new HubError(
+      `The server at ${hub} answers but offers no JetStream, which the relay needs.`,
+      "Start the hub with JetStream (nats-server -js, or jetstream {} in its config); a leaf node in front of it needs default_js_domain.",
+      false,
     );
   }
   if (/certificate|self[- ]signed|tls|ssl|altname|handshake/i.test(text)) {

@@ -14,6 +14,8 @@ export interface HubAddress {
   /** The connection must be TLS (the client refuses a server that does not offer it). */
   tls: boolean;
   loopback: boolean;
+  /** The host name (or IP) the hub's certificate must name. */
+  hostname: string;
   /** For messages and status: the URL without any credentials. */
   shown: string;
 }
@@ -68,7 +70,8 @@ export function parseHubUrl(raw: string): { ok: true; address: HubAddress } | { 
     transport === "tcp"
       ? `${scheme === "tls" ? "tls" : "nats"}://${url.host}`
       : `${scheme}://${url.host}${url.pathname}`;
-  return { ok: true, address: { url: dial, transport, tls, loopback, shown: shown(url) } };
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  return { ok: true, address: { url: dial, transport, tls, loopback, hostname, shown: shown(url) } };
 }
 
 function shown(url: URL): string {

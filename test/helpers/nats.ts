@@ -19,6 +19,8 @@ export interface NatsOptions {
   extra?: string;
   /** JetStream on (default); a leaf node runs without it. */
   jetstream?: boolean;
+  /** The client port (default: one the server picks). */
+  port?: number;
 }
 
 export interface NatsServer {
@@ -59,11 +61,14 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsServer> 
       options.jetstream === false
         ? ""
         : `jetstream { store_dir: "${join(dir, "js")}"${options.domain ? `, domain: ${options.domain}` : ""} }`,
-      options.websocket ? `websocket { listen: "127.0.0.1:${ports.ws}", no_tls: true }` : "",
+      // Leaf nodes dial the WebSocket port; the hub must also be configured to accept leaf nodes.
+      options.websocket
+        ? `websocket { listen: "127.0.0.1:${ports.ws}", no_tls: true }\nleafnodes { listen: "127.0.0.1:-1" }`
+        : "",
       `ports_file_dir: "${dir}"`,
       options.extra ?? "",
     ].join("\n");
-  const first = await launch(dir, conf({ nats: "-1", ws: "-1" }));
+  const first = await launch(dir, conf({ nats: String(options.port ?? -1), ws: "-1" }));
   let child = first.child;
   const ports = first.ports;
   const server: NatsServer = {
