@@ -102,7 +102,7 @@ export function startInbound(options: InboundOptions): Inbound {
       }
       setActive(true);
       try {
-        const batch = await consumer.fetch({ max_messages: 64, expires: 2000 });
+        const batch = await consumer.fetch({ max_messages: 256, expires: 2000 });
         let checkedAt = performance.now();
         let idleNow = false;
         for await (const m of batch) {

@@ -122,12 +122,21 @@ async function launch(
   });
   await waitFor(() => log.includes("Server is ready") || child.exitCode !== null, "nats-server to be ready", 20_000);
   if (child.exitCode !== null) throw new Error(`nats-server exited:\n${log}`);
-  const portsFile = await waitFor(() => readdirSync(dir).find((f) => f.endsWith(".ports")), "the ports file");
-  const parsed = JSON.parse(readFileSync(join(dir, portsFile), "utf8")) as { nats: string[]; websocket?: string[] };
+  // The ports file lands just after the "ready" line, and may be seen empty for a moment.
+  const parsed = await waitFor(() => readPorts(dir), "the ports file");
   return {
     child,
     ports: { nats: parsed.nats[0] as string, ...(parsed.websocket ? { websocket: parsed.websocket[0] } : {}) },
   };
+}
+
+function readPorts(dir: string): { nats: string[]; websocket?: string[] } | undefined {
+  const file = readdirSync(dir).find((f) => f.endsWith(".ports"));
+  try {
+    return file ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[]; websocket?: string[] }) : undefined;
+  } catch {
+    return undefined; // still being written
+  }
 }
 
 async function exit(child: ChildProcess): Promise<void> {
