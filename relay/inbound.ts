@@ -49,6 +49,8 @@ export function startInbound(options: InboundOptions): Inbound {
   let stopped = false;
   let active: boolean | undefined;
   let wakeUp: (() => void) | undefined;
+  /** The pull in progress: a fetch made just before the link dropped waits for it to come back. */
+  let pulling: { stop(): void } | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -103,6 +105,7 @@ export function startInbound(options: InboundOptions): Inbound {
       setActive(true);
       try {
         const batch = await consumer.fetch({ max_messages: 256, expires: 2000 });
+        pulling = batch;
         let checkedAt = performance.now();
         let idleNow = false;
         for await (const m of batch) {
@@ -115,8 +118,10 @@ export function startInbound(options: InboundOptions): Inbound {
           if (stopped || idleNow) m.nak();
           else take(m);
         }
+        pulling = undefined;
         failures = 0;
       } catch (error) {
+        if (stopped) break;
         failures++;
         if (failures === 1) report({ type: "error", message: `inbound: ${(error as Error).message}` });
         await sleep(Math.min(5000, 250 * 2 ** failures));
@@ -131,6 +136,7 @@ export function startInbound(options: InboundOptions): Inbound {
     async stop() {
       stopped = true;
       wakeUp?.();
+      pulling?.stop();
       await done;
     },
   };

@@ -28,6 +28,8 @@ const BACKOFF_MS = [1000, 2000, 5000];
 /** Starts dialling at once. */
 export function startHubLink(settings: HubSettings, clientName: string, events: LinkEvents): HubLink {
   let current: Hub | undefined;
+  /** The connection being followed, also while it reconnects (when `current` is unset). */
+  let open: Hub | undefined;
   let stopped = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
@@ -71,11 +73,17 @@ export function startHubLink(settings: HubSettings, clientName: string, events: 
         await sleep(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)] as number);
         continue;
       }
+      if (stopped) {
+        await hub.nc.close().catch(() => undefined);
+        return;
+      }
       failures = 0;
+      open = hub;
       current = hub;
       events.up(hub);
       void follow(hub);
       const closed = await hub.nc.closed();
+      open = undefined;
       current = undefined;
       if (stopped) return;
       const problem = describeConnectError(closed ?? new Error("the connection closed"), settings);
@@ -90,9 +98,9 @@ export function startHubLink(settings: HubSettings, clientName: string, events: 
     async stop() {
       stopped = true;
       wake?.();
-      const hub = current;
       current = undefined;
-      await hub?.nc.close().catch(() => undefined);
+      // Closed even while it is reconnecting: the client would otherwise try forever.
+      await open?.nc.close().catch(() => undefined);
       await done;
     },
   };

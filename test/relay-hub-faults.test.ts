@@ -56,4 +56,27 @@ describe.runIf(hasNatsServer())("relay: the hub frozen, then restarted", () => {
     for (const m of [a, b]) expect(pending(m)).toEqual([]);
     expect(relayB.records().filter((x) => x.type === "connected").length).toBeGreaterThanOrEqual(2);
   });
+
+  it("a relay stopped while the hub is away still stops, and leaves its events pending here", async () => {
+    const hub = await startNats();
+    const [a, c] = ["a", "c"].map((n) => machine(n, hub.url)) as [Machine, Machine];
+    consumeAsSidecar(c);
+    const [relayA, relayC] = [a, c].map((m) => startRelayProcess(m)) as [
+      ReturnType<typeof startRelayProcess>,
+      ReturnType<typeof startRelayProcess>,
+    ];
+    await relayA.waitFor((x) => x.type === "connected", "connected");
+    // C is mid-pull when the hub goes: the pull must not keep it from stopping.
+    await relayC.waitFor((x) => x.type === "inbound" && x.active, "taking events for its sidecar");
+    await hub.stop();
+    await relayC.waitFor((x) => x.type === "disconnected", "noticing the hub is gone");
+    const names = emitErrors(a, 3);
+    for (const relay of [relayA, relayC]) {
+      relay.run.child.kill("SIGTERM");
+      expect((await relay.run.exit).code).toBe(0);
+      expect(relay.records().at(-1)).toEqual({ type: "stopped" });
+    }
+    expect(pending(a).sort()).toEqual([...names].sort());
+    expect(readdirSync(a.paths.claimed)).toEqual([]);
+  });
 });
