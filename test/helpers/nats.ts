@@ -133,7 +133,9 @@ async function launch(
 function readPorts(dir: string): { nats: string[]; websocket?: string[] } | undefined {
   const file = readdirSync(dir).find((f) => f.endsWith(".ports"));
   try {
-    return file ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[]; websocket?: string[] }) : undefined;
+    return file
+      ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as { nats: string[]; websocket?: string[] })
+      : undefined;
   } catch {
     return undefined; // still being written
   }
