@@ -29,6 +29,7 @@ export const main = defineCommand({
     sprite: () => import("./commands/sprite.js").then((m) => m.sprite),
     inspect: () => import("./commands/inspect.js").then((m) => m.inspect),
     relay: () => import("./commands/relay.js").then((m) => m.relayCommand),
+    fleet: () => import("./commands/fleet.js").then((m) => m.fleet),
   },
 });
 

@@ -22,13 +22,20 @@ export class HubError extends Error {
   }
 }
 
-/** Connects once (throws a `HubError` saying why it could not). */
-export async function connectHub(settings: HubSettings, name: string): Promise<NatsConnection> {
+/**
+ * Connects once (throws a `HubError` saying why it could not). `reconnect: false` for a command
+ * that asks once and ends (`fleet status`).
+ */
+export async function connectHub(
+  settings: HubSettings,
+  name: string,
+  { reconnect = true }: { reconnect?: boolean } = {},
+): Promise<NatsConnection> {
   const options: ConnectionOptions = {
     servers: settings.address.url,
     name,
-    reconnect: true,
-    maxReconnectAttempts: -1,
+    reconnect,
+    maxReconnectAttempts: reconnect ? -1 : 0,
     reconnectTimeWait: 1000,
     // A hub that stops answering (a frozen VM) is noticed in seconds, not after the default 2 min.
     pingInterval: 5000,
