@@ -5,7 +5,7 @@ import * as z from "zod/mini";
  * of cli/schemas.ts. Tests check the CLI's output against them.
  */
 
-const role = z.enum(["human", "sidecar", "app"]);
+const role = z.enum(["human", "sidecar", "app", "relay"]);
 
 export const upResultSchema = z.object({
   ok: z.literal(true),

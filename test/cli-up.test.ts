@@ -8,6 +8,7 @@ import { downResultSchema, upResultSchema } from "../cli/schemas-up.js";
 import { sessionName } from "../cli/up/session-name.js";
 import { realProcesses } from "../cli/up/stop.js";
 import { CLI, manifest } from "./helpers/cli.js";
+import { hasNatsServer, startNats } from "./helpers/nats.js";
 import { hermeticPiArgs, PI } from "./helpers/pi-cli.js";
 import { waitFor } from "./helpers/processes.js";
 import { requireBuild } from "./helpers/repo.js";
@@ -194,6 +195,27 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
     expect(readable.stdout).toContain(`Spark session ${doc.session} is running`);
     expect(readable.stdout).toContain(`Attach: ${doc.attach}  (no terminal)`);
   });
+
+  it.runIf(hasNatsServer())(
+    "with a hub in the config, runs `manifest relay` under the app; down stops it cleanly",
+    async () => {
+      const hub = await startNats();
+      const config = { up: STAND_INS, hub: { url: hub.url, machine: "laptop", project: "shop" } };
+      const { root, paths, socket, env } = upProject(STAND_INS, {
+        "config/spark.ts": `export default ${JSON.stringify(config)};\n`,
+      });
+      const up = await manifest(["up", "--json"], root, env);
+      expect(up.code, up.stderr).toBe(0);
+      const relay = upResultSchema.parse(up.json()).panes.find((p) => p.role === "relay");
+      expect(relay?.argv).toEqual([process.execPath, CLI, "relay"]);
+      await waitForPane(socket, relay?.id ?? "", /connected to nats:\/\/127\.0\.0\.1:\d+/);
+      expect(existsSync(join(paths.spark, "relay.json"))).toBe(true);
+      const down = await manifest(["down", "--json"], root, env);
+      expect(down.code, down.stderr).toBe(0);
+      // Its heartbeat file goes only when the relay stops cleanly (SIGTERM), not when it is killed.
+      expect(existsSync(join(paths.spark, "relay.json"))).toBe(false);
+    },
+  );
 
   it("down stops the sidecar, the app and pi cleanly, waits for them, and removes the session", async () => {
     const { root, paths, socket, env } = upProject(STAND_INS);

@@ -85,12 +85,13 @@ describe("the session's commands", () => {
     expect(args.slice(6, 10)).toEqual(["-x", "200", "-y", "50"]);
   });
 
-  it("on a roomy screen lays out pi left (60%), the sidecar top right and the app below it", () => {
+  it("on a roomy screen lays out pi left (60%), the sidecar top right, the app below it, and the relay (with a hub) below that", () => {
     expect(layoutFor({ width: 160, height: 48 })).toBe(WIDE_LAYOUT);
     expect(WIDE_LAYOUT).toEqual([
       { role: "human" },
       { role: "sidecar", split: { from: "human", flag: "-h", size: "40%" } },
       { role: "app", split: { from: "sidecar", flag: "-v", size: "50%" } },
+      { role: "relay", split: { from: "app", flag: "-v", size: "30%" } },
     ]);
     const split = WIDE_LAYOUT[1]?.split;
     if (!split) throw new Error("no split");
@@ -117,6 +118,7 @@ describe("the session's commands", () => {
       { role: "human" },
       { role: "app", split: { from: "human", flag: "-v", size: "25%" } },
       { role: "sidecar", split: { from: "human", flag: "-h", size: "50%" } },
+      { role: "relay", split: { from: "app", flag: "-h", size: "40%" } },
     ]);
   });
 

@@ -46,6 +46,12 @@ describe("planPanes", () => {
     expect(planPanes({ human: "pi", app: "x" }, context()).map((p) => p.role)).toEqual(["human", "sidecar", "app"]);
   });
 
+  it("adds `manifest relay` (this manifest) when the project has a hub", () => {
+    const plans = planPanes({ human: "pi", app: "x" }, context(), { hub: true });
+    expect(plans.map((p) => p.role)).toEqual(["human", "sidecar", "app", "relay"]);
+    expect(byRole(plans).relay).toMatchObject({ command: "manifest relay", start: { argv: [...SELF, "relay"] } });
+  });
+
   it("hands the user's own lines to their shell untouched", () => {
     const line = 'node -e "console.log(1)" && echo done;';
     const panes = byRole(planPanes({ human: line, app: "npm run dev" }, context()));

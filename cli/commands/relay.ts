@@ -15,7 +15,8 @@ const DETAILS = `Details:
           config/spark.ts; SPARK_HUB_CREDS names the credentials file (mode 0600). A hub that is not
           on loopback is reached over TLS only (tls://, wss://; nats:// then requires TLS).
   While the hub cannot be reached the local bus works as ever; the relay keeps trying and
-  catches up. \`manifest fleet status\` shows every machine and project on the hub.`;
+  catches up. \`manifest up\` runs it in a pane when a hub is configured; \`manifest fleet
+  status\` shows every machine and project on the hub.`;
 
 /** `manifest relay [--hub url] [--machine name] [--json]`. */
 export const relayCommand = defineCommand({

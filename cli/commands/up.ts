@@ -29,9 +29,10 @@ const DETAILS = `Details:
            renamed config still finds it); a session of that name that is not this project's is
            left alone (exit 1).
   Panes    left (60%): up.human (default "pi"); top right: the sidecar dashboard, \`manifest
-           sidecar\`; bottom right: up.app (default "manifest run dev"). On a screen under
-           120×32 (and with --detach, sized for 80×24): pi and the dashboard side by side,
-           the app in a strip across the bottom. Your commands run in
+           sidecar\`; bottom right: up.app (default "manifest run dev"), and under it \`manifest
+           relay\` when config/spark.ts names a hub. On a screen under 120×32 (and with
+           --detach, sized for 80×24): pi and the dashboard side by side, the app (and the
+           relay) in a strip across the bottom. Your commands run in
            your shell as written; "manifest" at their start, like the sidecar's, is this same
            manifest (no global install needed). A command that cannot start (no "dev" script,
            no pi on PATH) gets a pane that says what to do instead. A pane whose program ends
@@ -70,7 +71,7 @@ export const upCommand = defineCommand({
     const tmux = await requireTmux();
     const { root, config } = projectConfig();
     const missing = missingPiTools(process.env);
-    const plans = planPanes(config.up, planContext(root, process.env)).map((plan) =>
+    const plans = planPanes(config.up, planContext(root, process.env), { hub: config.hub !== undefined }).map((plan) =>
       plan.role === "human" && missing.length > 0
         ? { ...plan, env: [...(plan.env ?? []), ["PI_OFFLINE", "1"] as [string, string]] }
         : plan,

@@ -14,6 +14,8 @@ export const WIDE_LAYOUT: readonly LayoutStep[] = [
   { role: "human" },
   { role: "sidecar", split: { from: "human", flag: "-h", size: "40%" } },
   { role: "app", split: { from: "sidecar", flag: "-v", size: "50%" } },
+  // Only with a hub: a few lines under the app are enough for the relay's log.
+  { role: "relay", split: { from: "app", flag: "-v", size: "30%" } },
 ];
 
 /**
@@ -25,6 +27,8 @@ export const SMALL_LAYOUT: readonly LayoutStep[] = [
   { role: "human" },
   { role: "app", split: { from: "human", flag: "-v", size: "25%" } },
   { role: "sidecar", split: { from: "human", flag: "-h", size: "50%" } },
+  // Only with a hub: beside the app in its strip.
+  { role: "relay", split: { from: "app", flag: "-h", size: "40%" } },
 ];
 
 /** Below either size the small layout is used. */

@@ -4,7 +4,7 @@ import { TOOLS } from "../_tools.js";
 import { splitRunArgv } from "../run/argv.js";
 
 /** The panes of a Spark session, in the order they are made. */
-export const ROLES = ["human", "sidecar", "app"] as const;
+export const ROLES = ["human", "sidecar", "app", "relay"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How tmux starts a pane's program. */
@@ -61,9 +61,12 @@ export function plainWords(line: string): string[] | undefined {
   return words.every((w) => PLAIN_WORD.test(w)) ? words : undefined;
 }
 
-/** The three panes: the person's Pi (`up.human`), the sidecar dashboard, the app (`up.app`). */
-export function planPanes(up: SparkConfig["up"], ctx: PlanContext): PanePlan[] {
-  return [
+/**
+ * The panes: the person's Pi (`up.human`), the sidecar dashboard, the app (`up.app`), and,
+ * when the project has a hub, `manifest relay` under the app.
+ */
+export function planPanes(up: SparkConfig["up"], ctx: PlanContext, options: { hub?: boolean } = {}): PanePlan[] {
+  const plans: PanePlan[] = [
     configuredPane("human", up.human, ctx),
     {
       role: "sidecar",
@@ -75,6 +78,16 @@ export function planPanes(up: SparkConfig["up"], ctx: PlanContext): PanePlan[] {
     },
     configuredPane("app", up.app, ctx),
   ];
+  if (options.hub) {
+    plans.push({
+      role: "relay",
+      label: "relay",
+      command: "manifest relay",
+      start: { argv: [...ctx.self, "relay"] },
+      notice: undefined,
+    });
+  }
+  return plans;
 }
 
 /**

@@ -118,7 +118,7 @@ export async function createSession(
     await ensureExtendedKeys(tmux);
     for (const args of windowOptionArgs(firstPane)) await tmux.run(...args);
     const panes: PaneIds = {};
-    for (const { role, split } of layoutFor(size)) {
+    for (const { role, split } of layoutFor(size).filter((l) => plans.some((p) => p.role === l.role))) {
       const from = split ? panes[split.from] : undefined;
       panes[role] = split && from ? (await tmux.run(...splitArgs(from, split, root, node))).trim() : firstPane;
     }

@@ -11,6 +11,7 @@ export const STOP_SIGNALS: Readonly<Record<Role, NodeJS.Signals>> = {
   human: "SIGTERM",
   sidecar: "SIGTERM",
   app: "SIGINT",
+  relay: "SIGTERM",
 };
 
 /** How one pane's program ended. */
