@@ -186,7 +186,22 @@ export class SdkSprites implements SpritesApi {
         retryable: (error) => options.idempotent === true || startedNothing(error),
       });
     } catch (error) {
-      throw toSpriteError(error, this.context("running the command", name));
+      throw (await this.refusedSocket(error, name)) ?? toSpriteError(error, this.context("running the command", name));
+    }
+  }
+
+  /**
+   * The exec WebSocket failed: Node's own WebSocket (Node 22 and later) hides the HTTP status
+   * of a refused upgrade ("non-101 status code" on 22, "TypeError" on 24), so a Sprite that is
+   * not there looked like a network failure. The API says whether it is there.
+   */
+  private async refusedSocket(error: unknown, name: string): Promise<SpriteError | undefined> {
+    if (!/^WebSocket error/.test(String((error as { message?: unknown })?.message))) return undefined;
+    try {
+      await this.get(name);
+      return undefined;
+    } catch (lookup) {
+      return lookup instanceof SpriteError && lookup.kind === "not-found" ? lookup : undefined;
     }
   }
 
