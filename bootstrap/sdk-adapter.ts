@@ -3,7 +3,7 @@ import { argvArgs, scriptArgs } from "./command-script.js";
 import { DEFAULT_RETRY, type RetryPolicy, type Sleep, withRetry } from "./retry.js";
 import { runOnce } from "./run-command.js";
 import { loadsSecrets, withSecrets } from "./secrets-file.js";
-import { SpriteError, toSpriteError } from "./sprite-error.js";
+import { classifyError, SpriteError, toSpriteError } from "./sprite-error.js";
 import type {
   RunOptions,
   RunResult,
@@ -197,6 +197,9 @@ export class SdkSprites implements SpritesApi {
    */
   private async refusedSocket(error: unknown, name: string): Promise<SpriteError | undefined> {
     if (!/^WebSocket error/.test(String((error as { message?: unknown })?.message))) return undefined;
+    // A status the error does carry (the ws shim on Node 20) already says what happened.
+    const { kind } = classifyError(error);
+    if (kind !== "other" && kind !== "network") return undefined;
     try {
       await this.get(name);
       return undefined;

@@ -199,8 +199,9 @@ describe("faults: recovered when safe, reported clearly when not", () => {
     const { SdkSprites } = await import("../bootstrap/sdk-adapter.js");
     const wrong = `${fake.token}-wrong`;
     const api = new SdkSprites(new SpritesClient(wrong, { baseURL: fake.url }), [wrong]);
-    for (const attempt of [api.list(), api.exec("any", ["true"]), api.readFile("any", "/x")]) {
-      const error = await failure(attempt);
+    // One at a time: a call made ahead of its await would reject unobserved meanwhile.
+    for (const attempt of [() => api.list(), () => api.exec("any", ["true"]), () => api.readFile("any", "/x")]) {
+      const error = await failure(attempt());
       expect(error.kind).toBe("auth");
       expect(error.next).toContain("SPRITES_TOKEN");
       expect(error.message).not.toContain(fake.token.slice(-12));
