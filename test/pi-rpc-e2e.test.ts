@@ -87,12 +87,11 @@ describe("the real pi --mode rpc, human role, with no model", () => {
       delivery: { attempts: number; lastError: string };
     };
     expect(event.delivery).toMatchObject({ attempts: 1, lastError: expect.any(String) });
-    const notices = pi.records.flatMap((r) => (r.method === "notify" ? [String(r.message)] : []));
-    expect(notices).toContainEqual(
-      expect.stringMatching(
-        /run ended in an error before the agent answered .*1 event went back to the queue \(attempt 1 of 3\): `\/spark take` takes them again/,
-      ),
-    );
+    // The notice comes over RPC after the file is back in the queue: wait for it too.
+    const notices = () => pi.records.flatMap((r) => (r.method === "notify" ? [String(r.message)] : []));
+    const backInQueue =
+      /run ended in an error before the agent answered .*1 event went back to the queue \(attempt 1 of 3\): `\/spark take` takes them again/;
+    await waitFor(() => notices().some((n) => backInQueue.test(n)), "the notice that it went back", 10_000);
 
     function pendingHasAttempt(): boolean {
       try {
