@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import * as z from "zod/mini";
 import type { BusPaths } from "./paths.js";
-import { ensurePrivateDir, readRegularFile, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
+import { ensurePrivateDir, readJsonRecord, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
 
 /**
  * `.spark/app.json`: the port the app listens on, for the bridge's reverse proxy. A person (or
@@ -33,14 +33,7 @@ export function appPortFile(paths: Pick<BusPaths, "spark">): string {
 
 /** The record, or undefined when there is none or it does not read (the proxy then has no port). */
 export function readAppPort(paths: Pick<BusPaths, "spark">): AppPortRecord | undefined {
-  const read = readRegularFile(appPortFile(paths), 64 * 1024);
-  if (!read.ok) return undefined;
-  try {
-    const parsed = appPortSchema.safeParse(JSON.parse(read.bytes.toString("utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJsonRecord(appPortFile(paths), appPortSchema);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from "./approval-rules.js";
 import type { BusPaths } from "./paths.js";
 import { redactText, redactValue } from "./redact.js";
-import { ensurePrivateDir, FILE_MODE, isErrno, readRegularFile, writeFileAtomic } from "./secure-fs.js";
+import { ensurePrivateDir, FILE_MODE, isErrno, readJsonRecord, writeFileAtomic } from "./secure-fs.js";
 
 /**
  * `tools: "approve"` on disk: `.spark/approvals/<id>.json` is a request (written atomically by
@@ -118,7 +118,7 @@ export interface ListOptions {
 /** One request with its answer and state; undefined when there is no such (readable) request. */
 export function readApproval(paths: BusPaths, id: string, options: ListOptions = {}): ApprovalView | undefined {
   if (!APPROVAL_ID_PATTERN.test(id)) return undefined;
-  const request = readJson(requestFile(paths, id), approvalRequestSchema);
+  const request = readJsonRecord(requestFile(paths, id), approvalRequestSchema, 256 * 1024);
   if (!request) return undefined;
   const alive = options.liveAgentIds ? options.liveAgentIds.has(request.agent.id) : true;
   return approvalState(request, readAnswer(paths, id), options.now ?? Date.now(), alive);
@@ -229,19 +229,8 @@ export function waitForDecision(paths: BusPaths, id: string, options: WaitOption
 }
 
 function readAnswer(paths: BusPaths, id: string): ApprovalAnswer | undefined {
-  const answer = readJson(answerFile(paths, id), approvalAnswerSchema);
+  const answer = readJsonRecord(answerFile(paths, id), approvalAnswerSchema, 256 * 1024);
   return answer?.id === id ? answer : undefined;
-}
-
-function readJson<T>(file: string, schema: { safeParse(v: unknown): { success: boolean; data?: T } }): T | undefined {
-  const read = readRegularFile(file, 256 * 1024);
-  if (!read.ok) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(read.bytes.toString("utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Keeps the newest settled requests (answered, or past their time); pending ones stay. */

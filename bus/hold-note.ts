@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import * as z from "zod/mini";
 import type { BusPaths } from "./paths.js";
-import { ensurePrivateDir, readRegularFile, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
+import { ensurePrivateDir, readJsonRecord, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
 
 /**
  * `.spark/held`: a consumer that sees events but cannot deliver them (a watch-only sidecar, with
@@ -32,14 +32,7 @@ export function holdNotePath(paths: BusPaths): string {
 
 /** Reads the note; a missing, foreign or broken file is no note (expiry then works as usual). */
 export function readHoldNote(paths: BusPaths): HoldNote | undefined {
-  const read = readRegularFile(holdNotePath(paths), NOTE_MAX_BYTES);
-  if (!read.ok) return undefined;
-  try {
-    const parsed = holdNoteSchema.safeParse(JSON.parse(read.bytes.toString("utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJsonRecord(holdNotePath(paths), holdNoteSchema, NOTE_MAX_BYTES);
 }
 
 /** Notes (or extends) a hold: `since` is kept from a note already there, `until` becomes now. */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import { isPresenceAlive, type LivenessFacts } from "./liveness.js";
 import type { BusPaths } from "./paths.js";
-import { readRegularFile, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
+import { readJsonRecord, unlinkIfExists, writeFileAtomic } from "./secure-fs.js";
 
 /**
  * `.spark/relay.json`: the heartbeat of this machine's `manifest relay`. The relay is a consumer
@@ -46,14 +46,7 @@ export function writeRelayStatus(paths: BusPaths, status: RelayStatus): void {
 
 /** The relay's heartbeat, if the file exists and is valid. */
 export function readRelayStatus(paths: BusPaths): RelayStatus | undefined {
-  const read = readRegularFile(relayStatusFile(paths), 64 * 1024);
-  if (!read.ok) return undefined;
-  try {
-    const parsed = relayStatusSchema.safeParse(JSON.parse(read.bytes.toString("utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJsonRecord(relayStatusFile(paths), relayStatusSchema);
 }
 
 /** Removes the heartbeat, but only the one `id` wrote (a newer relay's stays). */

@@ -186,3 +186,23 @@ export function readRegularFile(path: string, maxBytes: number): BoundedRead {
     closeSync(fd);
   }
 }
+
+/**
+ * A small JSON record read like an event (`readRegularFile`) and checked by `schema`: the
+ * record, or undefined when the file is missing, not a regular file, too large, not JSON or
+ * not valid.
+ */
+export function readJsonRecord<T>(
+  path: string,
+  schema: { safeParse(value: unknown): { success: boolean; data?: T } },
+  maxBytes = 64 * 1024,
+): T | undefined {
+  const read = readRegularFile(path, maxBytes);
+  if (!read.ok) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(read.bytes.toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
