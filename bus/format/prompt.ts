@@ -16,6 +16,11 @@ export interface PromptOptions {
 
 /** Room kept for the closing line that counts what did not fit. */
 const FOOTER_ROOM = 400;
+/**
+ * Share of the cap that whole sections leave free while more failures wait, so a storm still
+ * lists other problems one line each instead of ending at the last section that fitted.
+ */
+const SUMMARY_SHARE = 0.2;
 
 /**
  * The one message a batch becomes. Failures first, one section each with its count, first and
@@ -62,10 +67,13 @@ export function formatBatchPrompt(groups: readonly EventGroup[], options: Prompt
     left.delete(group);
   };
 
+  const summaryRoom = Math.floor(maxBytes * SUMMARY_SHARE);
+  const fitsWhole = (text: string, isLast: boolean) =>
+    byteLength(out) + byteLength(text) + FOOTER_ROOM + (isLast ? 0 : summaryRoom) <= maxBytes;
   let summarising = false;
   for (const [index, group] of failures.entries()) {
     const full = summarising ? undefined : problemSection(index + 1, group, dir);
-    if (full !== undefined && fits(full)) {
+    if (full !== undefined && fitsWhole(full, index === failures.length - 1)) {
       take(group, full);
       continue;
     }
