@@ -9,8 +9,8 @@ import { TOOLS } from "./_tools.js";
 /** The Pi a Sprite gets: the pin in TOOLS. */
 export const PI_VERSION = TOOLS.pi.install[0]?.split("@").at(-1) ?? "";
 
-/** The tools `up` installs in the Sprite beside manifest-spark: Pi and the bridge's stack. */
-const SPRITE_TOOLS = ["pi", "bridge"] as const;
+/** The tools `up` installs in the Sprite beside manifest-spark: Pi, the bridge's stack, SQLite for the inspect database. */
+const SPRITE_TOOLS = ["pi", "bridge", "inspect"] as const;
 
 /** Arguments `up` and `push` share. */
 export const pushArgs = {

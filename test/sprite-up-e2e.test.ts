@@ -103,6 +103,10 @@ describe("manifest sprite up, end to end with the real bridge", () => {
       watchOnly: null,
       app: { port: opts.appPort },
     });
+    // The inspect database the layout step made, served by the bridge.
+    const inspect = await fetch(`${url}/starter/inspect`, { headers: { authorization: `Bearer ${opts.token}` } });
+    expect(inspect.status).toBe(200);
+    expect(await inspect.json()).toEqual({ integrations: [], services: [], assets: [] });
     events = await openEvents(bridge);
 
     // The bug, through the proxy (the app starts beside the bridge: wait until it answers).

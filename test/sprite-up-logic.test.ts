@@ -29,6 +29,7 @@ function inputs(change: (i: DesiredInputs) => void = () => {}): DesiredInputs {
     },
     pkg: { version: "0.3.0", hash: "h1" },
     tools: ["@mariozechner/pi-coding-agent@0.73.1"],
+    inspectSchema: 1,
     model: { model: "a/b", keyName: "K", keyDigest: secretDigest("key-1"), tokenDigest: secretDigest("tok-1") },
     services: { bridge: bridgeSpec(serviceInputs), app: appSpec(serviceInputs) },
   };
@@ -90,6 +91,15 @@ describe("the desired state of a Sprite", () => {
         }),
       ),
     ).toEqual(["code", "package", "layout", "bridge", "app"]);
+    // A new inspect schema is made by the layout step alone.
+    expect(
+      differing(
+        inputs(),
+        inputs((i) => {
+          i.inspectSchema = 2;
+        }),
+      ),
+    ).toEqual(["layout"]);
   });
 
   it("keeps no secret's value, only a salted digest", () => {
@@ -124,14 +134,17 @@ describe("the Sprite's facts", () => {
       spark: "0.3.0",
       tools: { "@mariozechner/pi-coding-agent": "0.73.1", ws: null },
       bus: true,
+      inspect: 1,
       models: false,
       bridgeEnv: "600",
     });
     expect(parseFacts(0, `npm notice\n${line}\n`)).toMatchObject({
       node: "v22.20.0",
       spark: "0.3.0",
+      inspect: 1,
       bridgeEnv: "600",
     });
+    expect(parseFacts(0, line.replace('"inspect":1', '"inspect":null'))?.inspect).toBeUndefined();
     expect(parseFacts(127, "")?.node).toBeUndefined();
     expect(parseFacts(1, line)).toBeUndefined();
     expect(parseFacts(0, "{}")).toBeUndefined();

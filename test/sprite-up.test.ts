@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UpOptions } from "../bootstrap/up/context.js";
 import { upResultSchema } from "../bootstrap/up/events.js";
@@ -24,6 +25,21 @@ afterAll(async () => {
   await scene?.fake.close();
   if (root) removeProject(root);
 });
+
+/** The inspect database's tables and schema version, as SQLite reads them (none when it is missing). */
+function inspectSchema(app: string): { tables: string[]; version: number } | undefined {
+  const path = join(app, ".spark/inspect.db");
+  if (!existsSync(path)) return undefined;
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
+      name: string;
+    }>;
+    return { tables: rows.map((r) => r.name), version: Number(db.pragma("user_version", { simple: true })) };
+  } finally {
+    db.close();
+  }
+}
 
 const stateOf = (token: string) =>
   fetch(`${scene.fake.sprite("upbox")?.url}/starter/state`, { headers: { authorization: `Bearer ${token}` } });
@@ -65,6 +81,9 @@ describe("manifest sprite up", () => {
     expect(existsSync(join(app, ".spark/events"))).toBe(true);
     expect(statSync(join(app, ".spark")).mode & 0o777).toBe(0o700);
     expect(readFileSync(join(app, "AGENTS.md"), "utf8")).toContain("manifest sprite push");
+    // The inspect database, with its schema, private like the rest of .spark/.
+    expect(inspectSchema(app)).toEqual({ tables: ["assets", "integrations", "services"], version: 1 });
+    expect(statSync(join(app, ".spark/inspect.db")).mode & 0o777).toBe(0o600);
     // The bridge's env file: 0600, the token and the key in it and nowhere in a command line.
     const envFile = join(spriteRoot, "home/sprite/.config/manifest/bridge.env");
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
@@ -102,6 +121,18 @@ describe("manifest sprite up", () => {
     expect(events.find((e) => e.step === "services" && e.status === "changed")?.detail).toBe("app restarted");
     expect(await appSays(result.url ?? "", "hello v2")).toBe("hello v2");
     expect((await scene.api.services("upbox")).map((s) => s.name).sort()).toEqual(["app", "bridge"]);
+  }, 60_000);
+
+  it("makes the inspect database again when it is gone: the layout step, and the app's restart after it", async () => {
+    const app = join(spriteRoot, "home/sprite/app");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(app, `.spark/inspect.db${suffix}`), { force: true });
+    const { result, events } = await runUp(scene.api, opts);
+    expect(result.failure).toBeNull();
+    expect(result.changed).toEqual(["layout", "services"]);
+    expect(events.find((e) => e.step === "services" && e.status === "changed")?.detail).toBe("app restarted");
+    expect(inspectSchema(app)).toEqual({ tables: ["assets", "integrations", "services"], version: 1 });
+    const again = await runUp(scene.api, opts);
+    expect(again.result.changed).toEqual([]);
   }, 60_000);
 
   it("keeps an agent's edit made in the Sprite aside before new files replace it", async () => {

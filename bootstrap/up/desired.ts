@@ -10,6 +10,8 @@ export interface DesiredInputs {
   pkg: { version: string; hash: string };
   /** The tools installed beside it (exact `name@version` specs). */
   tools: readonly string[];
+  /** The inspect database's schema version the layout step creates. */
+  inspectSchema: number;
   /** What the model step writes: names and digests, never a secret's value. */
   model: { model?: string; modelUrl?: string; keyName?: string; keyDigest?: string; tokenDigest: string };
   services: { bridge: ServiceSpec; app: ServiceSpec };
@@ -40,7 +42,7 @@ export function desiredState(inputs: DesiredInputs): Record<StampedStep, string>
     .filter(([path]) => LAYOUT_FILES.test(path))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([path, id]) => `${path}=${id}`);
-  const layout = digest("layout/1", pkg, ...layoutBlobs);
+  const layout = digest("layout/1", pkg, `inspect-schema=${inputs.inspectSchema}`, ...layoutBlobs);
   const m = inputs.model;
   const model = digest(
     "model/1",

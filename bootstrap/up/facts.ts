@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import {
   BRIDGE_ENV_FILE,
   FILES_LIST,
+  INSPECT_DB,
   MIN_NODE,
   PI_MODELS_FILE,
   PROJECT_FROM_HOME,
@@ -14,7 +15,8 @@ import { parseStamp, type SpriteStamp } from "./stamp.js";
  * What one read-only command tells about a Sprite (the first thing `up` runs there): Node's
  * version, the stamp, whether the work each step stamped is still there, and the installed
  * version of each package named after it (`node -e FACTS_SCRIPT name…`). Run with the home as
- * working directory; `node -e` so it needs nothing else.
+ * working directory; `node -e` so it needs nothing else: the inspect database's schema version
+ * is read from its file's header (SQLite keeps `user_version` at byte 60), not through SQLite.
  */
 export const FACTS_SCRIPT = [
   `const fs=require("fs");const p="${PROJECT_FROM_HOME}/";`,
@@ -28,6 +30,9 @@ export const FACTS_SCRIPT = [
   'spark:version("manifest-spark"),',
   "tools:Object.fromEntries(process.argv.slice(1).map((n)=>[n,version(n)])),",
   'bus:!!stat(p+".spark/events"),',
+  `inspect:(()=>{try{const fd=fs.openSync(p+"${INSPECT_DB}","r"),b=Buffer.alloc(64),n=fs.readSync(fd,b,0,64,0);`,
+  'fs.closeSync(fd);return n===64&&b.toString("latin1",0,16)==="SQLite format 3\\0"?b.readUInt32BE(60):null}',
+  "catch{return null}})(),",
   `models:!!stat(process.env.HOME+"${PI_MODELS_FILE.slice(SPRITE_HOME.length)}"),`,
   "bridgeEnv:env?(env.mode&511).toString(8):null}));",
 ].join("");
@@ -39,6 +44,7 @@ const factsSchema = z.object({
   spark: z.nullable(z.string()),
   tools: z.record(z.string(), z.nullable(z.string())),
   bus: z.boolean(),
+  inspect: z.nullable(z.number()),
   models: z.boolean(),
   bridgeEnv: z.nullable(z.string()),
 });
@@ -56,6 +62,8 @@ export interface SpriteFacts {
   tools: Record<string, string | null>;
   /** `.spark/` has its bus folders (the layout step's work). */
   bus: boolean;
+  /** The inspect database's schema version (its `user_version`), or undefined when there is no such database. */
+  inspect: number | undefined;
   models: boolean;
   /** The bridge's env file's mode (`600`), or undefined when it is missing. */
   bridgeEnv: string | undefined;
@@ -69,6 +77,7 @@ export const NO_FACTS: SpriteFacts = {
   spark: undefined,
   tools: {},
   bus: false,
+  inspect: undefined,
   models: false,
   bridgeEnv: undefined,
 };
@@ -93,6 +102,7 @@ export function parseFacts(exitCode: number, stdout: string): SpriteFacts | unde
     spark: f.spark ?? undefined,
     tools: f.tools,
     bus: f.bus,
+    inspect: f.inspect ?? undefined,
     models: f.models,
     bridgeEnv: f.bridgeEnv ?? undefined,
   };

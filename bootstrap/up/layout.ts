@@ -22,6 +22,9 @@ export const FILES_LIST = ".spark/sprite-files.sha256";
 /** The sha256 of every file as it was sent (before `spark init` touched any): what the next push compares with. */
 export const SENT_LIST = ".spark/sprite-sent.sha256";
 
+/** The inspect database (relative to the project): the layout step makes it, with its schema. */
+export const INSPECT_DB = ".spark/inspect.db";
+
 /** Where files changed in the Sprite are copied before a push overwrites them (relative to the project). */
 export const KEPT_DIR = ".spark/sprite-kept";
 

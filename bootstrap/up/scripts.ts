@@ -1,4 +1,4 @@
-import { FILES_LIST, KEPT_DIR, PROJECT_FROM_HOME, SENT_LIST } from "./layout.js";
+import { FILES_LIST, INSPECT_DB, KEPT_DIR, PROJECT_FROM_HOME, SENT_LIST } from "./layout.js";
 
 /**
  * The bash scripts `up` runs in the Sprite, from the home (the first run makes the project
@@ -92,9 +92,15 @@ service \`bridge\`, which also serves the Sprite's URL.
 - Leave \`node_modules/manifest-spark\` and Pi installed: the bridge runs from them.
 `;
 
-/** The layout step: \`manifest spark init\` (its JSON on fd 3), and an AGENTS.md when there is none. */
+/**
+ * The layout step: \`manifest spark init\` (its JSON on fd 3), the inspect database with its
+ * schema (opening it applies the schema, which only creates what is missing), and an AGENTS.md
+ * when there is none.
+ */
 export const LAYOUT = stepScript(`out=$(node_modules/.bin/manifest spark init --json)
 printf '%s\\n' "$out" >&3; printf '%s\\n' "$out"
+node_modules/.bin/manifest inspect list --json >/dev/null
+echo "inspect database ready: ${INSPECT_DB}"
 # What init changed in sent files is the Sprite's own now: the next push must not take it for an edit.
 if [ -f ${FILES_LIST} ]; then
   sed 's/^[0-9a-f]*  //' ${FILES_LIST} | { xargs -d '\\n' -r sha256sum -- 2>/dev/null || true; } >${FILES_LIST}.tmp

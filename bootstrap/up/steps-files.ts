@@ -69,14 +69,16 @@ export async function packageStep(ctx: UpContext, pkg: PackageSource): Promise<S
 
 /**
  * Step 5: `manifest spark init` in the Sprite (`.spark/`, the config, Pi's settings, the entry
- * import) and a default AGENTS.md. Sent files init changed are remembered: sending files
- * again redoes this step.
+ * import), the inspect database's schema and a default AGENTS.md. Sent files init changed are
+ * remembered: sending files again redoes this step, as does a database gone or of another schema.
  */
 export async function layoutStep(ctx: UpContext): Promise<StepOutcome> {
   const sent = ctx.inputs?.code.blobs ?? new Map<string, string>();
   // A file init adjusted that arrives changed from here comes without what init added there.
   const undone = layoutUndone(ctx.stamp.layoutTouched, sent);
-  if (ctx.stamp.steps.layout === desired(ctx).layout && ctx.facts.bus && !undone) return { changed: false };
+  const inspectReady = ctx.facts.inspect === ctx.inputs?.inspectSchema;
+  if (ctx.stamp.steps.layout === desired(ctx).layout && ctx.facts.bus && inspectReady && !undone)
+    return { changed: false };
   const said = await runStepScript(ctx, "layout", LAYOUT, [], "manifest spark init", 5 * MINUTE);
   const changed = initChanges(said);
   ctx.stamp.layoutTouched = Object.fromEntries(

@@ -1,3 +1,4 @@
+import { INSPECT_SCHEMA_VERSION } from "../../sidecar/inspect/rows.js";
 import { formatSecrets } from "../secrets-file.js";
 import { SpriteError } from "../sprite-error.js";
 import type { CodeSnapshot } from "./code-snapshot.js";
@@ -90,6 +91,7 @@ export function computeDesired(ctx: UpContext, local: { code: CodeSnapshot; pkg:
     code: { tree: local.code.tree, blobs: local.code.blobs },
     pkg: { version: local.pkg.version, hash: local.pkg.hash },
     tools: opts.tools,
+    inspectSchema: INSPECT_SCHEMA_VERSION,
     model: {
       model: opts.model,
       modelUrl: opts.modelUrl,

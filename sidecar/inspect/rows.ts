@@ -18,6 +18,9 @@ export function inspectKind(word: string): InspectKind | undefined {
   return INSPECT_KINDS.find((k) => k === lower || k === `${lower}s`);
 }
 
+/** The schema's version, kept in SQLite's `user_version` (`manifest sprite up` checks it in a Sprite). */
+export const INSPECT_SCHEMA_VERSION = 1;
+
 /** The DDL, applied on every open (idempotent). Times are ISO 8601 text in UTC. */
 export const INSPECT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS integrations (
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS assets (
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
-PRAGMA user_version = 1;
+PRAGMA user_version = ${INSPECT_SCHEMA_VERSION};
 `;
 
 /** The name of an environment variable (or a secret manager's key), not a value. */
