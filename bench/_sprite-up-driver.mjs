@@ -117,7 +117,7 @@ async function bareCold(opts) {
   await fs.writeFile("/home/sprite/.config/manifest/bridge.env", env, { mode: 0o600 });
   await sprite.execFile("bash", [
     "-c",
-    "mkdir -p app && cd app && tar -xzf ../code.tgz && npm install --no-save --no-audit --no-fund --loglevel=error --prefer-offline ../pkg.tgz && node_modules/.bin/manifest spark init --json",
+    "mkdir -p app && cd app && tar -xzf ../code.tgz && npm install --no-save --no-audit --no-fund --loglevel=error --prefer-offline ../pkg.tgz && node_modules/.bin/manifest spark init --json && node_modules/.bin/manifest inspect list --json",
   ]);
   const inputs = { ...opts, appCommand: opts.appCommand };
   for (const spec of [appSpec(inputs), bridgeSpec(inputs)]) {

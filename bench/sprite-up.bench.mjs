@@ -32,7 +32,7 @@ export async function run(ctx) {
       note: "the 3 reads a warm run cannot skip: the Sprite, its state (one command), its services",
     }),
     result("sprite up, cold: new Sprite to a bridge that answers", cold.ms, "ms", cold.floorMs, {
-      note: `${(cold.uploadedBytes / 1024).toFixed(0)} KiB uploaded; floor: bare SDK create, the same two archives, one unpack+npm install+spark init, two services, wait for the bridge (no checks, no stamp, no log)`,
+      note: `${(cold.uploadedBytes / 1024).toFixed(0)} KiB uploaded; floor: bare SDK create, the same two archives, one unpack+npm install+spark init+inspect DB, two services, wait for the bridge (no checks, no stamp, no log)`,
     }),
     result("sprite push of a one-file change (median)", push.ms, "ms", push.floorMs, {
       note: "floor: bare SDK upload of the same archive, tar -xzf, restart of the app (no check of what changed, no kept files)",
