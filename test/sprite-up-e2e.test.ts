@@ -109,6 +109,16 @@ describe("manifest sprite up, end to end with the real bridge", () => {
     expect(await inspect.json()).toEqual({ integrations: [], services: [], assets: [] });
     events = await openEvents(bridge);
 
+    // What the scripted model answers to the event (ready before the bug is hit: the sidecar may ask at once).
+    let prompt = "";
+    model.push(
+      (request) => {
+        prompt = lastUserText(request);
+        return { tool: "edit", args: HELLO_APP_FIX_EDIT };
+      },
+      { text: "Fixed: create-user handles a name without a last name." },
+    );
+
     // The bug, through the proxy (the app starts beside the bridge: wait until it answers).
     const failed = await waitFor(
       async () => {
@@ -122,14 +132,6 @@ describe("manifest sprite up, end to end with the real bridge", () => {
     expect(JSON.parse(failed.text)).toMatchObject({ message: "Internal Server Error" });
 
     // The sidecar in the Sprite gets the event and fixes the file: the model sees the stack.
-    let prompt = "";
-    model.push(
-      (request) => {
-        prompt = lastUserText(request);
-        return { tool: "edit", args: HELLO_APP_FIX_EDIT };
-      },
-      { text: "Fixed: create-user handles a name without a last name." },
-    );
     const news = await events.next(
       (m) => m.event === "bus" && m.json.type === "server-error" && m.json.change === "new",
       "the 500 on the bus, on the stream",
