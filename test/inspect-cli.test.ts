@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { manifest } from "./helpers/cli.js";
@@ -54,6 +54,20 @@ describe("manifest inspect", () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('No service named "api" is registered');
     expect(again.stderr).toContain("manifest inspect list");
+  });
+
+  it("says a database that is not one is not, and leaves it where it is", async () => {
+    const { root, paths } = tempProject();
+    const db = join(paths.spark, "inspect.db");
+    mkdirSync(paths.spark, { recursive: true });
+    const junk = `${"not a database, only text. ".repeat(8)}\n`;
+    writeFileSync(db, junk);
+    const listed = await inspect(root, ["list", "--json"]);
+    expect(listed.code).toBe(1);
+    expect(listed.json()).toMatchObject({ ok: false, error: { code: "E_INSPECT_DB" } });
+    expect(listed.stderr).toContain(`${db} is not a readable SQLite database`);
+    expect(listed.stderr).toContain(`mv ${db} ${db}.bad`);
+    expect(readFileSync(db, "utf8")).toBe(junk);
   });
 
   it("refuses a secret's value where its name belongs, and keeps it off the disk", async () => {

@@ -123,9 +123,17 @@ describe("manifest sprite up", () => {
     expect((await scene.api.services("upbox")).map((s) => s.name).sort()).toEqual(["app", "bridge"]);
   }, 60_000);
 
-  it("makes the inspect database again when it is gone: the layout step, and the app's restart after it", async () => {
+  it("stops at a damaged inspect database, keeping it; makes one again when it is gone, and restarts the app after", async () => {
     const app = join(spriteRoot, "home/sprite/app");
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(app, `.spark/inspect.db${suffix}`), { force: true });
+    const dbFile = join(app, ".spark/inspect.db");
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${dbFile}${suffix}`, { force: true });
+    writeFileSync(dbFile, "SQLite format 2, or rather: not a database at all\n".repeat(4));
+    const damaged = await runUp(scene.api, opts);
+    expect(damaged.result.failure).toMatchObject({ step: "layout" });
+    expect(damaged.result.failure?.stderr).toContain(".spark/inspect.db is not a readable SQLite database");
+    expect(damaged.result.failure?.stderr).toContain(".spark/inspect.db.bad");
+    expect(readFileSync(dbFile, "utf8")).toMatch(/^SQLite format 2, or rather/);
+    rmSync(dbFile);
     const { result, events } = await runUp(scene.api, opts);
     expect(result.failure).toBeNull();
     expect(result.changed).toEqual(["layout", "services"]);

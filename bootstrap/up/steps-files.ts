@@ -79,7 +79,14 @@ export async function layoutStep(ctx: UpContext): Promise<StepOutcome> {
   const inspectReady = ctx.facts.inspect === ctx.inputs?.inspectSchema;
   if (ctx.stamp.steps.layout === desired(ctx).layout && ctx.facts.bus && inspectReady && !undone)
     return { changed: false };
-  const said = await runStepScript(ctx, "layout", LAYOUT, [], "manifest spark init", 5 * MINUTE);
+  const said = await runStepScript(
+    ctx,
+    "layout",
+    LAYOUT,
+    [],
+    "manifest spark init; manifest inspect list (the inspect database)",
+    5 * MINUTE,
+  );
   const changed = initChanges(said);
   ctx.stamp.layoutTouched = Object.fromEntries(
     changed.flatMap((path) => {
