@@ -98,11 +98,18 @@ export function ensureBusDirs(paths: BusPaths, force = false): void {
 }
 
 /**
+ * Temp names: unique per process by a counter, and across processes (a reused pid, another
+ * host on a shared folder) by a tag drawn once; a relay taking a storm writes thousands.
+ */
+const STAGE_TAG = randomBytes(4).toString("hex");
+let staged = 0;
+
+/**
  * Writes `data` to `target` atomically: a 0600 temp file in `stageDir` (same filesystem),
  * then a rename. Readers see the old file or the new one, never a partial one.
  */
 export function writeFileAtomic(target: string, data: string, stageDir = dirname(target)): void {
-  const tmp = join(stageDir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join(stageDir, `.${basename(target)}.${process.pid}.${STAGE_TAG}${++staged}.tmp`);
   writeFileSync(tmp, data, { mode: FILE_MODE, flag: "wx" });
   try {
     renameSync(tmp, target);

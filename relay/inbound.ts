@@ -1,13 +1,14 @@
 /**
  * Inbound: events from the hub into this machine's bus, for its sidecar. The relay pulls from
  * the project's durable consumer (shared by every sidecar machine, so each event goes to one),
- * writes each event atomically into `events/` and only then acks. A relay that dies before the
+ * writes each event atomically into `events/` and only then acks (the acks of one read from
+ * the hub together). A relay that dies before the
  * ack lets the hub redeliver after the ack wait; a redelivery of an event this machine already
  * has (in any state) is recognised by its name, acked and not written again.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { BusPaths } from "../bus/paths.js";
 import { claimDir } from "../bus/paths.js";
 import { readEntries } from "../bus/queue.js";
@@ -37,11 +38,19 @@ export interface Inbound {
 }
 
 /** Whether this machine has the event already, pending, claimed, delivered or set aside. */
-export function hasEventLocally(paths: BusPaths, name: string): boolean {
+export function hasEventLocally(paths: BusPaths, name: string, claimOwners = listClaimOwners(paths)): boolean {
   const places = [paths.events, paths.delivered, paths.rejected, paths.expired];
   if (places.some((dir) => existsSync(join(dir, name)))) return true;
-  return readEntries(paths.claimed).some((owner) => existsSync(join(claimDir(paths, owner.name), name)));
+  return claimOwners.some((owner) => existsSync(join(claimDir(paths, owner), name)));
 }
+
+/** The consumers that hold claims here; read once per batch, not per message. */
+function listClaimOwners(paths: BusPaths): string[] {
+  return readEntries(paths.claimed).map((owner) => owner.name);
+}
+
+/** How long a message this relay could not write waits before the hub offers it again. */
+const RETRY_WRITE_MS = 1000;
 
 /** Starts the pull loop. */
 export function startInbound(options: InboundOptions): Inbound {
@@ -49,8 +58,8 @@ export function startInbound(options: InboundOptions): Inbound {
   let stopped = false;
   let active: boolean | undefined;
   let wakeUp: (() => void) | undefined;
-  /** The pull in progress: a fetch made just before the link dropped waits for it to come back. */
-  let pulling: { stop(): void } | undefined;
+  /** The live pull: ended when the link drops, this machine goes idle, or the relay stops. */
+  let session: ConsumerMessages | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -66,30 +75,77 @@ export function startInbound(options: InboundOptions): Inbound {
     report(now ? { type: "inbound", active: true } : { type: "inbound", active: false, ...(reason ? { reason } : {}) });
   };
 
-  const take = (m: JsMsg) => {
-    const checked = messageToEvent(m.headers?.get("Nats-Msg-Id"), m.data, { extraKeys: options.extraKeys });
-    if (!checked.ok) {
-      // Quarantined here, never retried: the hub is told not to send it again.
-      const name = `hub-${m.seq}.json`;
-      ensureBusDirs(paths);
-      const staged = join(paths.tmp, name);
-      writeFileSync(staged, m.data, { mode: FILE_MODE });
-      rejectFile(paths, staged, name, `from the hub: ${checked.reason}`, options.consumerId);
-      m.term();
-      report({ type: "rejected", name, reason: checked.reason, side: "inbound" });
-      return;
-    }
-    const deliveries = m.info.deliveryCount;
-    if (hasEventLocally(paths, checked.name)) {
-      m.ack();
-      report({ type: "duplicate", name: checked.name, deliveries });
-      return;
-    }
+  /** Quarantined here, never retried: the hub is told not to send it again. */
+  const quarantine = (m: JsMsg, reason: string) => {
+    const name = `hub-${m.seq}.json`;
     ensureBusDirs(paths);
-    writeFileAtomic(join(paths.events, checked.name), checked.json, paths.tmp);
-    relayFaultPoint("after-write");
-    m.ack();
-    report({ type: "received", name: checked.name, from: relayedFrom(checked.event) ?? "?", deliveries });
+    const staged = join(paths.tmp, name);
+    writeFileSync(staged, m.data, { mode: FILE_MODE });
+    rejectFile(paths, staged, name, `from the hub: ${reason}`, options.consumerId);
+    m.term();
+    report({ type: "rejected", name, reason, side: "inbound" });
+  };
+
+  /**
+   * Takes what one read from the hub brought: each event written atomically (or recognised as
+   * one this machine has), and only then all of their acks at once, in one write to the hub.
+   * A message that cannot be written goes back to the hub for a later try; the rest still land.
+   */
+  const takeBatch = (messages: JsMsg[]) => {
+    const acks: JsMsg[] = [];
+    const owners = listClaimOwners(paths);
+    for (const m of messages) {
+      const deliveries = m.info.deliveryCount;
+      try {
+        const checked = messageToEvent(m.headers?.get("Nats-Msg-Id"), m.data, { extraKeys: options.extraKeys });
+        if (!checked.ok) {
+          quarantine(m, checked.reason);
+          continue;
+        }
+        if (hasEventLocally(paths, checked.name, owners)) {
+          acks.push(m);
+          report({ type: "duplicate", name: checked.name, deliveries });
+          continue;
+        }
+        ensureBusDirs(paths);
+        writeFileAtomic(join(paths.events, checked.name), checked.json, paths.tmp);
+        relayFaultPoint("after-write");
+        acks.push(m);
+        report({ type: "received", name: checked.name, from: relayedFrom(checked.event) ?? "?", deliveries });
+      } catch (error) {
+        m.nak(RETRY_WRITE_MS);
+        report({
+          type: "error",
+          message: `inbound: could not take message ${m.seq} (${(error as Error).message}); the hub offers it again`,
+        });
+      }
+    }
+    for (const m of acks) m.ack();
+  };
+
+  /** Messages of one read from the socket, taken together once the read is over. */
+  let arrived: JsMsg[] = [];
+  let idleCheckedAt = 0;
+  let idleNow = false;
+  const onMessage = (m: JsMsg) => {
+    arrived.push(m);
+    if (arrived.length > 1) return;
+    queueMicrotask(() => {
+      const batch = arrived;
+      arrived = [];
+      // A pause (or the sidecar leaving) mid-stream: the rest goes back for someone else.
+      // Asked at most every 100 ms: a storm's batches must not read the pause per message.
+      if (performance.now() - idleCheckedAt > 100) {
+        idleNow = options.idleReason() !== undefined;
+        idleCheckedAt = performance.now();
+      }
+      if (stopped || idleNow) {
+        for (const x of batch) x.nak();
+        void session?.close();
+        return;
+      }
+      takeBatch(batch);
+    });
   };
 
   const loop = async () => {
@@ -104,23 +160,28 @@ export function startInbound(options: InboundOptions): Inbound {
       }
       setActive(true);
       try {
-        const batch = await consumer.fetch({ max_messages: 256, expires: 2000 });
-        pulling = batch;
-        let checkedAt = performance.now();
-        let idleNow = false;
-        for await (const m of batch) {
-          // A pause (or the sidecar leaving) mid-batch: the rest goes back for someone else.
-          // Asked at most every 100 ms: a storm's batches must not read the pause per message.
-          if (performance.now() - checkedAt > 100) {
-            idleNow = options.idleReason() !== undefined;
-            checkedAt = performance.now();
-          }
-          if (stopped || idleNow) m.nak();
-          else take(m);
+        idleNow = false;
+        idleCheckedAt = performance.now();
+        // One long-lived pull: the hub pushes each event as it comes, and the client asks for
+        // more before the last runs out (no fetch round trip on the path of an event).
+        const current = await consumer.consume({ max_messages: 256, callback: onMessage });
+        session = current;
+        // Until it ends, re-check every wake-up (or 2 s) whether it should.
+        let ended = false;
+        void current.closed().finally(() => {
+          ended = true;
+          wakeUp?.();
+        });
+        while (!ended && !stopped) {
+          await sleep(2000);
+          if (options.idleReason() !== undefined || options.consumer() !== consumer) await current.close();
         }
-        pulling = undefined;
+        const closedWith = await current.closed();
+        session = undefined;
+        if (closedWith instanceof Error && !stopped) throw closedWith;
         failures = 0;
       } catch (error) {
+        session = undefined;
         if (stopped) break;
         failures++;
         if (failures === 1) report({ type: "error", message: `inbound: ${(error as Error).message}` });
@@ -136,7 +197,7 @@ export function startInbound(options: InboundOptions): Inbound {
     async stop() {
       stopped = true;
       wakeUp?.();
-      pulling?.stop();
+      await session?.close().catch(() => undefined);
       await done;
     },
   };

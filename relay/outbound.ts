@@ -1,9 +1,10 @@
 /**
  * Outbound: this machine's pending events to the hub. The relay is one more consumer of the
- * local bus: it claims a batch, publishes each event with its file name as the message id,
- * and moves each to `delivered/` once the hub has acked it. A crash in between leaves the claim;
- * the next relay releases it and publishes again, and the hub's duplicate window drops the copy.
- * Events that came from the hub (marked `relay.from`) stay here for this machine's sidecar.
+ * local bus: it claims events, publishes each with its file name as the message id (many in
+ * flight at once), and moves each to `delivered/` as soon as the hub has acked that one. A crash
+ * in between leaves the claim; the next relay releases it and publishes again, and the hub's
+ * duplicate window drops the copy. Events that came from the hub (marked `relay.from`) stay here
+ * for this machine's sidecar.
  */
 import { join } from "node:path";
 import type { BusPaths } from "../bus/paths.js";
@@ -27,8 +28,8 @@ export interface OutboundOptions {
   /** Why events must stay here now (a pause, this machine's sidecar), or undefined. */
   holdReason(): string | undefined;
   report: Report;
-  /** Events per batch (default 256): one claim pass, published concurrently. */
-  batchSize?: number;
+  /** Publishes in flight at most (default 256); claiming resumes once half of them are acked. */
+  inFlight?: number;
 }
 
 export interface Outbound {
@@ -41,18 +42,59 @@ export interface Outbound {
 /** Starts forwarding; nothing happens until `poke`. */
 export function startOutbound(options: OutboundOptions): Outbound {
   const { paths, consumerId, report } = options;
-  const batchSize = options.batchSize ?? 256;
+  const window = options.inFlight ?? 256;
   const fromHub = new Set<string>();
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
   let heldFor: string | undefined;
+  /** Publishes not yet settled, and the ones that failed since the last report. */
+  const flying = new Set<Promise<void>>();
+  let failed = 0;
+  let firstError: unknown;
 
   const pending = () => listPending(paths).filter((name) => !fromHub.has(name));
 
-  /** One batch; true when a full batch went out (there may be more). */
-  const batch = async (): Promise<boolean> => {
-    if (!options.connected()) return false;
+  /** Publishes one claimed event; on the hub's ack it moves to `delivered/`, on a failure back to `events/`. */
+  const send = (name: string, message: OutboundMessage) => {
+    const flight = options.publish(message).then(
+      (ack) => {
+        relayFaultPoint("after-publish");
+        ackClaimed(paths, consumerId, [name]);
+        report({ type: "published", name, duplicate: ack.duplicate });
+      },
+      (error: unknown) => {
+        // Back in events/ under the same name: the next pass (a reconnect, the backstop) retries.
+        releaseClaimed(paths, consumerId, [name]);
+        failed++;
+        firstError ??= error;
+      },
+    );
+    const settled = flight
+      .catch((error: unknown) => report({ type: "error", message: `outbound: ${(error as Error).message}` }))
+      .finally(() => {
+        flying.delete(settled);
+        if (flying.size === 0 && failed > 0) {
+          report({
+            type: "publish-failed",
+            count: failed,
+            message: (firstError as Error)?.message ?? String(firstError),
+          });
+          failed = 0;
+          firstError = undefined;
+          return; // no retry until something pokes: a reconnect, a watcher hint, the heartbeat
+        }
+        // Half the window free: claim more (the pass finds nothing when the storm is over).
+        if (flying.size === Math.floor(window / 2)) poke();
+      });
+    flying.add(settled);
+  };
+
+  /** One claim pass; true when it filled the window (there may be more once acks come). */
+  const pass = (): boolean => {
+    if (!options.connected() || failed > 0) return false;
+    const room = window - flying.size;
+    if (room < Math.ceil(window / 2)) return false;
     const names = pending();
     const hold = names.length > 0 ? options.holdReason() : undefined;
     if (hold !== heldFor) {
@@ -61,11 +103,10 @@ export function startOutbound(options: OutboundOptions): Outbound {
       heldFor = hold;
     }
     if (hold || names.length === 0) return false;
-    const taken = names.slice(0, batchSize);
-    const claim = claimBatch(paths, consumerId, { names: taken, maxEvents: batchSize });
+    const taken = names.slice(0, room);
+    const claim = claimBatch(paths, consumerId, { names: taken, maxEvents: room });
     for (const r of claim.rejected) report({ type: "rejected", name: r.name, reason: r.reason, side: "outbound" });
     const local: string[] = [];
-    const sending: Array<{ name: string; message: OutboundMessage }> = [];
     for (const { name, event } of claim.claimed) {
       if (relayedFrom(event) !== undefined) {
         fromHub.add(name);
@@ -73,43 +114,20 @@ export function startOutbound(options: OutboundOptions): Outbound {
         continue;
       }
       const mapped = eventToMessage(name, event, options);
-      if (mapped.ok) sending.push({ name, message: mapped.message });
+      if (mapped.ok) send(name, mapped.message);
       else {
         rejectFile(paths, join(claimDir(paths, consumerId), name), name, mapped.reason, consumerId);
         report({ type: "rejected", name, reason: mapped.reason, side: "outbound" });
       }
     }
     if (local.length > 0) releaseClaimed(paths, consumerId, local);
-    const results = await Promise.allSettled(sending.map((s) => options.publish(s.message)));
-    const failed: string[] = [];
-    let firstError: unknown;
-    for (const [i, result] of results.entries()) {
-      const { name } = sending[i] as { name: string };
-      if (result.status === "rejected") {
-        failed.push(name);
-        firstError ??= result.reason;
-        continue;
-      }
-      relayFaultPoint("after-publish");
-      ackClaimed(paths, consumerId, [name]);
-      report({ type: "published", name, duplicate: result.value.duplicate });
-    }
-    if (failed.length > 0) {
-      // Back in events/ under the same names: the next pass (a reconnect, the backstop) retries.
-      releaseClaimed(paths, consumerId, failed);
-      report({
-        type: "publish-failed",
-        count: failed.length,
-        message: (firstError as Error)?.message ?? String(firstError),
-      });
-      return false;
-    }
-    return taken.length === batchSize;
+    // Only local (or rejected) files this time: the rest of the list may be more of them.
+    return taken.length === room && flying.size < Math.ceil(window / 2);
   };
 
   const run = async () => {
     try {
-      while (!stopped && (await batch()));
+      while (!stopped && pass()) await new Promise<void>((resolve) => setImmediate(resolve));
     } catch (error) {
       report({ type: "error", message: `outbound: ${(error as Error).message}` });
     }
@@ -135,6 +153,7 @@ export function startOutbound(options: OutboundOptions): Outbound {
     async stop() {
       stopped = true;
       await running;
+      while (flying.size > 0) await Promise.all(flying);
     },
   };
 }

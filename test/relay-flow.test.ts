@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hasNatsServer, startNats } from "./helpers/nats.js";
@@ -100,5 +100,36 @@ describe.runIf(hasNatsServer())("relay: many machines, one bus", () => {
     const [later] = emitErrors(a, 1, "later") as [string];
     await waitFor(() => sidecar.delivered.includes(later), "the later event on C");
     expect(sidecar.delivered.filter((n) => n === name)).toHaveLength(1);
+  });
+
+  it("an event C cannot write goes back to the hub at once (not after the ack wait) and lands, once, when it can", async () => {
+    const hub = await startNats();
+    const a = machine("a", hub.url);
+    const c = machine("c", hub.url);
+    const sidecar = consumeAsSidecar(c);
+    const relayA = startRelayProcess(a);
+    const relayC = startRelayProcess(c);
+    await relayA.waitFor((x) => x.type === "connected", "connected");
+    await relayC.waitFor((x) => x.type === "inbound" && x.active, "taking events for its sidecar");
+    const [first] = emitErrors(a, 1, "first") as [string];
+    await waitFor(() => sidecar.delivered.includes(first), "the first event on C");
+
+    // C's staging folder (made when the relay started) turns into a file: no event can be written.
+    rmSync(c.paths.tmp, { recursive: true });
+    writeFileSync(c.paths.tmp, "");
+    const blocked = emitErrors(a, 3, "blocked");
+    await relayC.waitFor(
+      (x) => x.type === "error" && x.message.includes("the hub offers it again"),
+      "the failed write reported",
+    );
+    expect(sidecar.delivered.filter((n) => blocked.includes(n))).toEqual([]);
+
+    rmSync(c.paths.tmp);
+    mkdirSync(c.paths.tmp, { mode: 0o700 });
+    await waitFor(() => blocked.every((n) => sidecar.delivered.includes(n)), "the blocked events on C");
+    expect(duplicates(sidecar.delivered)).toEqual([]);
+    const received = relayC.records().filter((x) => x.type === "received" && blocked.includes(x.name));
+    expect(received).toHaveLength(3);
+    expect(received.every((x) => x.type === "received" && x.deliveries >= 2)).toBe(true);
   });
 });
