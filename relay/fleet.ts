@@ -28,7 +28,7 @@ export async function readFleet(nc: NatsConnection, hub: string): Promise<FleetF
   const presence = await openBucket(kvm, PRESENCE_BUCKET);
   const machines: MachineRecord[] = [];
   if (presence) {
-    for await (const key of await presence.keys()) {
+    for (const key of await distinctKeys(presence)) {
       const where = parsePresenceKey(key);
       const entry = where ? await presence.get(key) : null;
       if (!where || !entry || entry.operation !== "PUT") continue;
@@ -40,12 +40,22 @@ export async function readFleet(nc: NatsConnection, hub: string): Promise<FleetF
   const pause = await openBucket(kvm, PAUSE_BUCKET);
   const pauses = new Map<string, Uint8Array>();
   if (pause) {
-    for await (const key of await pause.keys()) {
+    for (const key of await distinctKeys(pause)) {
       const entry = await pause.get(key);
       if (entry?.operation === "PUT") pauses.set(key, entry.value);
     }
   }
   return { hub, streams, machines, pauses };
+}
+
+/**
+ * A bucket's keys, each once: the client's listing also yields a key again when it is written
+ * while the list is read (a relay's heartbeat), which showed a machine twice.
+ */
+async function distinctKeys(kv: KV): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const key of await kv.keys()) keys.add(key);
+  return [...keys];
 }
 
 async function openBucket(kvm: Kvm, name: string): Promise<KV | undefined> {
