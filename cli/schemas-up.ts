@@ -34,8 +34,11 @@ export const upResultSchema = z.object({
       argv: z.nullable(z.array(z.string())),
       /** The message shown instead of a command that cannot start, or null. */
       notice: z.nullable(z.string()),
-      /** `started` (new), `restarted` (its program had ended), `running`, `closed`. */
-      state: z.enum(["started", "restarted", "running", "closed"]),
+      /**
+       * `started` (new), `restarted` (its program had ended), `running`, `closed`, `added` (the
+       * relay's pane, new in a session made before the config named a hub).
+       */
+      state: z.enum(["started", "restarted", "running", "closed", "added"]),
     }),
   ),
   /** What Spark noticed and did for the panes, in its own words (Pi's missing search tools). */

@@ -217,6 +217,50 @@ describe.skipIf(!hasTmux())("manifest up / down (real tmux, private server)", ()
     },
   );
 
+  it.runIf(hasNatsServer())(
+    "a session made before the hub was configured gets the relay pane at the next up; one closed by hand stays closed",
+    async () => {
+      const hub = await startNats();
+      const { root, socket, env } = upProject(STAND_INS);
+      const first = await manifest(["up", "--json"], root, env);
+      expect(first.code, first.stderr).toBe(0);
+      const doc = upResultSchema.parse(first.json());
+      expect(Object.keys(panesOn(socket, doc.sessionId)).sort()).toEqual(["app", "human", "sidecar"]);
+      const before = await manifest(["spark", "status"], root, env);
+      expect(before.stdout).not.toContain("Relay");
+
+      const config = { up: STAND_INS, hub: { url: hub.url, machine: "laptop", project: "shop" } };
+      writeFileSync(join(root, "config", "spark.ts"), `export default ${JSON.stringify(config)};\n`);
+      // Until the next up, status says why nothing leaves this machine and what to run.
+      const told = await manifest(["spark", "status"], root, env);
+      expect(told.stdout).toMatch(/Relay +not running: config\/spark\.ts names a hub.*`manifest up` adds its pane/);
+
+      const again = await manifest(["up", "--json"], root, env);
+      expect(again.code, again.stderr).toBe(0);
+      const second = upResultSchema.parse(again.json());
+      expect(second.sessionId).toBe(doc.sessionId);
+      const relay = second.panes.find((p) => p.role === "relay");
+      expect(relay).toMatchObject({ state: "added", argv: [process.execPath, CLI, "relay"] });
+      expect(panesOn(socket, doc.sessionId).relay?.id).toBe(relay?.id);
+      // Its pane is a few lines high: later lines scroll the connection out of view.
+      const history = () => tmuxOn(socket, "capture-pane", "-p", "-J", "-S", "-100", "-t", relay?.id ?? "");
+      await waitFor(
+        () => /connected to nats:\/\/127\.0\.0\.1:\d+/.test(history()),
+        "the added relay connected",
+        20_000,
+      );
+      // The person's pane keeps the focus.
+      expect(tmuxOn(socket, "display-message", "-p", "-t", doc.sessionId, "#{@spark_role}").trim()).toBe("human");
+
+      // Closed by hand: the next up leaves it closed and says so.
+      tmuxOn(socket, "kill-pane", "-t", relay?.id ?? "");
+      const third = upResultSchema.parse((await manifest(["up", "--json"], root, env)).json());
+      expect(third.panes.find((p) => p.role === "relay")).toMatchObject({ id: null, state: "closed" });
+      expect(panesOn(socket, doc.sessionId).relay).toBeUndefined();
+      expect((await manifest(["down", "--json"], root, env)).code).toBe(0);
+    },
+  );
+
   it("down stops the sidecar, the app and pi cleanly, waits for them, and removes the session", async () => {
     const { root, paths, socket, env } = upProject(STAND_INS);
     const up = await manifest(["up", "--detach"], root, env);

@@ -46,6 +46,13 @@ export const statusCommand = defineCommand({
       out.line(`${out.style.bold("Project".padEnd(8))}${root} ${out.style.dim(`(found by ${foundBy})`)}`);
       printStatus(out, snapshot, now, cleaned, repeats);
       if (relay) printRelay(out, relay, relayAlive, now);
+      else if (config.hub) {
+        // A hub in the config and no relay ever ran here: nothing leaves this machine yet.
+        const { bold, yellow } = out.style;
+        out.line(
+          `${bold("Relay".padEnd(8))}${yellow("not running: config/spark.ts names a hub, but events stay here")} · \`manifest up\` adds its pane, or run \`manifest relay\``,
+        );
+      }
     }
     return 0;
   },

@@ -12,6 +12,7 @@ import { paneEnvironment } from "../up/layout.js";
 import { type PanePlan, type PlanContext, planPanes } from "../up/panes.js";
 import { missingPiTools, missingToolsNote } from "../up/pi-tools.js";
 import {
+  addRelayPane,
   createSession,
   ensureExtendedKeys,
   findProjectSession,
@@ -30,13 +31,14 @@ const DETAILS = `Details:
            left alone (exit 1).
   Panes    left (60%): up.human (default "pi"); top right: the sidecar dashboard, \`manifest
            sidecar\`; bottom right: up.app (default "manifest run dev"), and under it \`manifest
-           relay\` when config/spark.ts names a hub. On a screen under 120×32 (and with
-           --detach, sized for 80×24): pi and the dashboard side by side, the app (and the
-           relay) in a strip across the bottom. Your commands run in
-           your shell as written; "manifest" at their start, like the sidecar's, is this same
-           manifest (no global install needed). A command that cannot start (no "dev" script,
-           no pi on PATH) gets a pane that says what to do instead. A pane whose program ends
-           stays with its last output; the next \`up\` restarts it (and notice panes).
+           relay\` when config/spark.ts names a hub (a session made before that gets it at
+           the next \`up\`). On a screen under 120×32 (and with --detach, sized for 80×24):
+           pi and the dashboard side by side, the app (and the relay) in a strip across the
+           bottom. Your commands run in your shell as written; "manifest" at their start,
+           like the sidecar's, is this same manifest (no global install needed). A command
+           that cannot start (no "dev" script, no pi on PATH) gets a pane that says what to do
+           instead. A pane whose program ends stays with its last output; the next \`up\`
+           restarts it (and notice panes).
   Attach   outside tmux this terminal attaches (Ctrl+B d detaches); inside tmux the client
            switches to the session, never nesting. With --detach, --json or without a
            terminal it only creates and prints what it made.
@@ -142,7 +144,9 @@ async function reuse(tmux: Tmux, session: SessionInfo, input: Input): Promise<Sh
   await ensureExtendedKeys(tmux);
   const live = await listPanes(tmux, session.id);
   const restarted = await restartPanes(tmux, live, input);
+  const relay = await addRelayPane(tmux, session.id, live, input);
   const panes = input.plans.map((plan) => {
+    if (plan.role === "relay" && relay) return paneJson(plan, relay, "added");
     const id = live.find((p) => p.role === plan.role)?.id ?? null;
     return paneJson(plan, id, id === null ? "closed" : restarted.includes(plan.role) ? "restarted" : "running");
   });

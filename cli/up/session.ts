@@ -128,6 +128,7 @@ export async function createSession(
       for (const args of paneOptionArgs(id, plan)) await tmux.run(...args);
       await tmux.run(...respawnArgs(id, root, plan, env));
     }
+    if (panes.relay) await tmux.run(...relayMarkArgs(sessionId));
     if (panes.human) await tmux.run("select-pane", "-t", panes.human);
     return { session: { id: sessionId, name, root, socketPath }, panes };
   } catch (error) {
@@ -169,6 +170,49 @@ export async function restartPanes(
     restarted.push(plan.role);
   }
   return restarted;
+}
+
+/**
+ * Set on a session once it has a relay pane. A session made before the config named a hub has
+ * none, and `up` adds it; one that had it and lost it was closed by someone, and stays closed.
+ */
+const RELAY_MARK = "@spark_relay";
+
+function relayMarkArgs(sessionId: string): string[] {
+  return ["set-option", "-t", sessionId, RELAY_MARK, "1"];
+}
+
+/**
+ * Adds the relay's pane to a session that never had one (made before the hub was configured),
+ * where the layout puts it for the window's size now, without taking the focus. Returns its id,
+ * or undefined when the plan has no relay or the session had one already.
+ */
+export async function addRelayPane(
+  tmux: Tmux,
+  sessionId: string,
+  panes: PaneInfo[],
+  input: { root: string; node: string; env: Array<[string, string]>; plans: PanePlan[] },
+): Promise<string | undefined> {
+  const plan = input.plans.find((p) => p.role === "relay");
+  if (!plan || panes.some((p) => p.role === "relay")) return undefined;
+  const mark = await tmux.run("show-options", "-v", "-t", sessionId, RELAY_MARK).catch(() => "");
+  if (mark.trim() === "1") return undefined;
+  const anchor = panes.find((p) => p.role === "app") ?? panes.find((p) => p.role !== undefined) ?? panes[0];
+  if (!anchor) return undefined;
+  const [width = 0, height = 0] = (
+    await tmux.run("display-message", "-p", "-t", anchor.id, "#{window_width} #{window_height}")
+  )
+    .trim()
+    .split(" ")
+    .map(Number);
+  const split = layoutFor(width && height ? { width, height } : undefined).find((l) => l.role === "relay")?.split;
+  if (!split) return undefined;
+  const [, ...rest] = splitArgs(anchor.id, split, input.root, input.node);
+  const id = (await tmux.run("split-window", "-d", ...rest)).trim();
+  for (const args of paneOptionArgs(id, plan)) await tmux.run(...args);
+  await tmux.run(...respawnArgs(id, input.root, plan, input.env));
+  await tmux.run(...relayMarkArgs(sessionId));
+  return id;
 }
 
 function lines(text: string): string[] {
