@@ -87,65 +87,67 @@ export function startInbound(options: InboundOptions): Inbound {
   };
 
   /**
-   * Takes what one read from the hub brought: each event written atomically (or recognised as
-   * one this machine has), and only then all of their acks at once, in one write to the hub.
-   * A message that cannot be written goes back to the hub for a later try; the rest still land.
+   * The acks of what one read from the hub brought, sent together once the read is over (one
+   * write to the hub instead of one per event); the claim owners are read once per read too.
    */
-  const takeBatch = (messages: JsMsg[]) => {
-    const acks: JsMsg[] = [];
-    const owners = listClaimOwners(paths);
-    for (const m of messages) {
-      const deliveries = m.info.deliveryCount;
-      try {
-        const checked = messageToEvent(m.headers?.get("Nats-Msg-Id"), m.data, { extraKeys: options.extraKeys });
-        if (!checked.ok) {
-          quarantine(m, checked.reason);
-          continue;
-        }
-        if (hasEventLocally(paths, checked.name, owners)) {
-          acks.push(m);
-          report({ type: "duplicate", name: checked.name, deliveries });
-          continue;
-        }
-        ensureBusDirs(paths);
-        writeFileAtomic(join(paths.events, checked.name), checked.json, paths.tmp);
-        relayFaultPoint("after-write");
-        acks.push(m);
-        report({ type: "received", name: checked.name, from: relayedFrom(checked.event) ?? "?", deliveries });
-      } catch (error) {
-        m.nak(RETRY_WRITE_MS);
-        report({
-          type: "error",
-          message: `inbound: could not take message ${m.seq} (${(error as Error).message}); the hub offers it again`,
-        });
-      }
-    }
-    for (const m of acks) m.ack();
+  let acks: JsMsg[] = [];
+  let owners: string[] | undefined;
+  const ackLater = (m: JsMsg) => {
+    acks.push(m);
+    if (acks.length === 1) queueMicrotask(flushAcks);
+  };
+  const flushAcks = () => {
+    const now = acks;
+    acks = [];
+    owners = undefined;
+    for (const m of now) m.ack();
   };
 
-  /** Messages of one read from the socket, taken together once the read is over. */
-  let arrived: JsMsg[] = [];
+  /**
+   * One message, as it arrives: written atomically into `events/` (or recognised as one this
+   * machine has) at once, its ack sent with the others of the same read. A message that cannot
+   * be written goes back to the hub for a later try; the ones after it still land.
+   */
+  const take = (m: JsMsg) => {
+    const deliveries = m.info.deliveryCount;
+    try {
+      const checked = messageToEvent(m.headers?.get("Nats-Msg-Id"), m.data, { extraKeys: options.extraKeys });
+      if (!checked.ok) return quarantine(m, checked.reason);
+      owners ??= listClaimOwners(paths);
+      if (hasEventLocally(paths, checked.name, owners)) {
+        ackLater(m);
+        report({ type: "duplicate", name: checked.name, deliveries });
+        return;
+      }
+      ensureBusDirs(paths);
+      writeFileAtomic(join(paths.events, checked.name), checked.json, paths.tmp);
+      relayFaultPoint("after-write");
+      ackLater(m);
+      report({ type: "received", name: checked.name, from: relayedFrom(checked.event) ?? "?", deliveries });
+    } catch (error) {
+      m.nak(RETRY_WRITE_MS);
+      report({
+        type: "error",
+        message: `inbound: could not take message ${m.seq} (${(error as Error).message}); the hub offers it again`,
+      });
+    }
+  };
+
   let idleCheckedAt = 0;
   let idleNow = false;
   const onMessage = (m: JsMsg) => {
-    arrived.push(m);
-    if (arrived.length > 1) return;
-    queueMicrotask(() => {
-      const batch = arrived;
-      arrived = [];
-      // A pause (or the sidecar leaving) mid-stream: the rest goes back for someone else.
-      // Asked at most every 100 ms: a storm's batches must not read the pause per message.
-      if (performance.now() - idleCheckedAt > 100) {
-        idleNow = options.idleReason() !== undefined;
-        idleCheckedAt = performance.now();
-      }
-      if (stopped || idleNow) {
-        for (const x of batch) x.nak();
-        void session?.close();
-        return;
-      }
-      takeBatch(batch);
-    });
+    // A pause (or the sidecar leaving) mid-stream: the rest goes back for someone else.
+    // Asked at most every 100 ms: a storm must not read the pause per message.
+    if (performance.now() - idleCheckedAt > 100) {
+      idleNow = options.idleReason() !== undefined;
+      idleCheckedAt = performance.now();
+    }
+    if (stopped || idleNow) {
+      m.nak();
+      void session?.close();
+      return;
+    }
+    take(m);
   };
 
   const loop = async () => {
@@ -164,7 +166,17 @@ export function startInbound(options: InboundOptions): Inbound {
         idleCheckedAt = performance.now();
         // One long-lived pull: the hub pushes each event as it comes, and the client asks for
         // more before the last runs out (no fetch round trip on the path of an event).
-        const current = await consumer.consume({ max_messages: 256, callback: onMessage });
+        const current = await consumer.consume({
+          max_messages: 256,
+          // A throw must not end the pull: take() reports its own failures.
+          callback: (m) => {
+            try {
+              onMessage(m);
+            } catch (error) {
+              report({ type: "error", message: `inbound: ${(error as Error).message}` });
+            }
+          },
+        });
         session = current;
         // Until it ends, re-check every wake-up (or 2 s) whether it should.
         let ended = false;

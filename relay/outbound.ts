@@ -25,7 +25,7 @@ export interface OutboundOptions {
   publish(message: OutboundMessage): Promise<{ duplicate: boolean }>;
   /** Whether the hub is connected now. */
   connected(): boolean;
-  /** Why events must stay here now (a pause, this machine's sidecar), or undefined. */
+  /** Why events must stay here now (a pause, this machine's sidecar), or undefined; asked often, keep it cheap. */
   holdReason(): string | undefined;
   report: Report;
   /** Publishes in flight at most (default 256); claiming resumes once half of them are acked. */
@@ -95,6 +95,8 @@ export function startOutbound(options: OutboundOptions): Outbound {
     if (!options.connected() || failed > 0) return false;
     const room = window - flying.size;
     if (room < Math.ceil(window / 2)) return false;
+    // Still held for the same reason: new files change nothing (whatever ends a hold pokes).
+    if (heldFor !== undefined && options.holdReason() === heldFor) return false;
     const names = pending();
     const hold = names.length > 0 ? options.holdReason() : undefined;
     if (hold !== heldFor) {

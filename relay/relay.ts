@@ -93,6 +93,13 @@ export function startRelay(options: RelayOptions): RunningRelay {
     return pauseHolds(pause) ? describeHold(evaluateHold(pause, [])) : undefined;
   };
   let hub: Hub | undefined;
+  // Why events stay here, asked again only when it may have changed (agents/ or the pause moved,
+  // the heartbeat): not for each event file, which on a sidecar's machine is every one from the hub.
+  let hold: { reason: string | undefined } | undefined;
+  const holdReason = () => {
+    hold ??= { reason: pauseReason() ?? (localSidecar() ? "the sidecar on this machine takes them" : undefined) };
+    return hold.reason;
+  };
 
   const outbound = startOutbound({
     paths,
@@ -101,7 +108,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
     machine: settings.machine,
     extraKeys: settings.extraKeys,
     connected: () => hub !== undefined,
-    holdReason: () => pauseReason() ?? (localSidecar() ? "the sidecar on this machine takes them" : undefined),
+    holdReason,
     publish: async (message) => {
       if (!hub) throw new Error("not connected to the hub");
       const ack = await hub.js.publish(message.subject, message.data, { msgID: message.msgId, timeout: 5000 });
@@ -167,6 +174,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
     watchFolders(
       [paths.agents, paths.spark],
       () => {
+        hold = undefined;
         pause.poke();
         outbound.poke();
         inbound.wake();
@@ -175,6 +183,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
     ),
   ];
   const beat = setInterval(() => {
+    hold = undefined;
     saveStatus();
     if (hub) void presence.beat(hub.presence);
     outbound.poke();

@@ -118,10 +118,16 @@ describe.runIf(hasNatsServer())("relay: many machines, one bus", () => {
     rmSync(c.paths.tmp, { recursive: true });
     writeFileSync(c.paths.tmp, "");
     const blocked = emitErrors(a, 3, "blocked");
-    await relayC.waitFor(
-      (x) => x.type === "error" && x.message.includes("the hub offers it again"),
-      "the failed write reported",
-    );
+    const failedWrites = () =>
+      new Set(
+        relayC
+          .records()
+          .flatMap((x) =>
+            x.type === "error" ? [/could not take message (\d+) .*the hub offers it again/.exec(x.message)?.[1]] : [],
+          )
+          .filter((seq) => seq !== undefined),
+      );
+    await waitFor(() => failedWrites().size === blocked.length, "each of the three writes failed and reported");
     expect(sidecar.delivered.filter((n) => blocked.includes(n))).toEqual([]);
 
     rmSync(c.paths.tmp);
