@@ -89,6 +89,7 @@ export async function run(ctx) {
     const stormStart = now();
     for (const w of writers) w.child.send("go");
     const ids = (await Promise.all(writers.map((w) => w.done))).flatMap((r) => r.ids);
+    const writersMs = now() - stormStart;
     await waitFor(() => ids.every((id) => arrived.has(`${id}.json`)), {
       timeoutMs: 300_000,
       everyMs: 50,
@@ -136,7 +137,7 @@ export async function run(ctx) {
         note: `the local bus alone: p99 ${fmt(w99)} ms`,
       }),
       result(`relay storm ${stormTotal.toLocaleString("en")} events, A+B → C`, stormMs, "ms", bareStormMs, {
-        note: `2 writer processes (A, B) until C's consumer has every one, once; floor = ${stormTotal.toLocaleString("en")} bare publishes (256 in flight, acked) consumed and acked`,
+        note: `2 writer processes (A, B) until C's consumer has every one, once (the writers alone took ${Math.round(writersMs).toLocaleString("en")} ms, the relays and C's consumer working meanwhile); floor = ${stormTotal.toLocaleString("en")} bare publishes (256 in flight, acked) consumed and acked`,
       }),
       result("relay idle CPU, outbound only (A)", idle.a, "% core", idle.bare, {
         target: { of: "value", max: 1 },
