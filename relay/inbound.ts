@@ -12,6 +12,7 @@ import type { Consumer, ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import type { BusPaths } from "../bus/paths.js";
 import { claimDir } from "../bus/paths.js";
 import { readEntries } from "../bus/queue.js";
+import { readEventFile } from "../bus/read-event.js";
 import { rejectFile } from "../bus/reject.js";
 import { ensureBusDirs, FILE_MODE, writeFileAtomic } from "../bus/secure-fs.js";
 import { messageToEvent, relayedFrom } from "./event-message.js";
@@ -21,6 +22,8 @@ import type { Report } from "./records.js";
 export interface InboundOptions {
   paths: BusPaths;
   consumerId: string;
+  /** This machine's name on the hub (what its own outbound puts in `relay.from`). */
+  machine: string;
   extraKeys: readonly string[];
   /** The hub's consumer while connected, else undefined. */
   consumer(): Consumer | undefined;
@@ -37,11 +40,31 @@ export interface Inbound {
   active(): boolean;
 }
 
-/** Whether this machine has the event already, pending, claimed, delivered or set aside. */
-export function hasEventLocally(paths: BusPaths, name: string, claimOwners = listClaimOwners(paths)): boolean {
-  const places = [paths.events, paths.delivered, paths.rejected, paths.expired];
+/**
+ * Whether this machine has the event already, pending, claimed, delivered or set aside. One
+ * this machine sent out itself (`sentFromHere`) and finds in `delivered/` is the exception when
+ * that file is still the original, without a relay's mark: outbound moved it there on the hub's
+ * ack while no sidecar ran here, so nobody has handled it; it comes back because one runs now.
+ */
+export function hasEventLocally(
+  paths: BusPaths,
+  name: string,
+  claimOwners = listClaimOwners(paths),
+  sentFromHere = false,
+): boolean {
+  const places = [paths.events, paths.rejected, paths.expired];
   if (places.some((dir) => existsSync(join(dir, name)))) return true;
-  return claimOwners.some((owner) => existsSync(join(claimDir(paths, owner), name)));
+  if (claimOwners.some((owner) => existsSync(join(claimDir(paths, owner), name)))) return true;
+  const delivered = join(paths.delivered, name);
+  if (!existsSync(delivered)) return false;
+  return !sentFromHere || cameThroughHub(delivered, name);
+}
+
+/** Whether a delivered file carries a relay's mark (it came from the hub), read as any bus file. */
+function cameThroughHub(file: string, name: string): boolean {
+  const read = readEventFile(file, name);
+  // Unreadable: count it as handled, as before (a doubt must not deliver twice).
+  return !read.ok || relayedFrom(read.event) !== undefined;
 }
 
 /** The consumers that hold claims here; read once per batch, not per message. */
@@ -114,7 +137,8 @@ export function startInbound(options: InboundOptions): Inbound {
       const checked = messageToEvent(m.headers?.get("Nats-Msg-Id"), m.data, { extraKeys: options.extraKeys });
       if (!checked.ok) return quarantine(m, checked.reason);
       owners ??= listClaimOwners(paths);
-      if (hasEventLocally(paths, checked.name, owners)) {
+      const sentFromHere = relayedFrom(checked.event) === options.machine;
+      if (hasEventLocally(paths, checked.name, owners, sentFromHere)) {
         ackLater(m);
         report({ type: "duplicate", name: checked.name, deliveries });
         return;

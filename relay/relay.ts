@@ -120,6 +120,7 @@ export function startRelay(options: RelayOptions): RunningRelay {
   const inbound = startInbound({
     paths,
     consumerId: id,
+    machine: settings.machine,
     extraKeys: settings.extraKeys,
     consumer: () => (hub ? consumer : undefined),
     idleReason: () => (localSidecar() ? pauseReason() : "no sidecar runs on this machine"),

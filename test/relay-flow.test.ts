@@ -138,4 +138,21 @@ describe.runIf(hasNatsServer())("relay: many machines, one bus", () => {
     expect(received).toHaveLength(3);
     expect(received.every((x) => x.type === "received" && x.deliveries >= 2)).toBe(true);
   });
+  it("events A sent while no sidecar ran anywhere come back to A once a sidecar starts there, delivered once", async () => {
+    const hub = await startNats();
+    const a = machine("a", hub.url);
+    const relayA = startRelayProcess(a);
+    await relayA.waitFor((x) => x.type === "connected", "connected");
+    const sent = emitErrors(a, 3, "early");
+    // Published and moved to delivered/ on the hub's ack: on the hub, handled by nobody yet.
+    await waitFor(() => jsonFiles(a.paths.delivered).length === sent.length, "A's events published");
+
+    const sidecar = consumeAsSidecar(a);
+    await waitFor(() => sent.every((n) => sidecar.delivered.includes(n)), "A's own events delivered on A", 20_000);
+    expect(duplicates(sidecar.delivered)).toEqual([]);
+    expect(relayA.records().filter((x) => x.type === "duplicate")).toEqual([]);
+    // Handled here after the trip: the delivered copy now carries the relay's mark.
+    const back = JSON.parse(readFileSync(join(a.paths.delivered, sent[0] as string), "utf8"));
+    expect(back.relay).toEqual({ from: "a" });
+  });
 });
