@@ -6,6 +6,7 @@
 import type { WebOptions } from "./bridge/index.js";
 import { consoleToStderr, runHeadless } from "./headless.js";
 import { type SidecarOptions, startSidecarHost } from "./host.js";
+import { keepSpriteAwake } from "./keep-awake.js";
 
 export { BridgeListenError, WebTokenError } from "./bridge/errors.js";
 export { SidecarSetupError } from "./host.js";
@@ -38,7 +39,11 @@ export async function runSidecar(options: RunSidecarOptions): Promise<number> {
     ? dashboard.runDashboard(dashboard.localSource(host), { onQuitKey: options.onQuitKey })
     : runHeadless(host);
   const bridge = web && bridgeModule ? bridgeModule.startWeb(host, web, options.headless) : undefined;
+  // In a Sprite, a run must not be cut by the Sprite going to sleep (no-op elsewhere).
+  const awake = keepSpriteAwake(host);
   const code = await frontEnd;
   await bridge?.close();
+  // After the host has shut down: nothing runs any more, the Sprite may sleep.
+  await awake.stop();
   return code;
 }
