@@ -19,7 +19,7 @@ import { piModels } from "./pi-models.js";
 import type { InstalledPi } from "./pi-package.js";
 import { type LoadedPi, loadPiSdk, PiMissingError, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
-import { lastBatchUnanswered } from "./resume.js";
+import { INTERRUPTED_ENTRY, RESUME_NOTE, resumeAfterStop } from "./resume.js";
 import type { ScriptedModel } from "./scripted-model.js";
 import {
   ownSessionFile,
@@ -101,6 +101,9 @@ export interface SidecarHost {
   /** The Pi session itself, for the bridge. */
   readonly agent: AgentAccess;
 }
+
+/** How long a stopping sidecar waits for its run to end once aborted. */
+const ABORT_WAIT_MS = 5000;
 
 /** Thrown for a model that cannot be used: says which, and how to list the others. */
 export class SidecarSetupError extends Error {
@@ -249,14 +252,25 @@ async function startLockedHost(
     // The front end (dashboard or headless) shuts down cleanly on SIGTERM.
     process.kill(process.pid, "SIGTERM");
   });
-  if (model && lastBatchUnanswered(session.messages)) {
+  const resume = model ? resumeAfterStop(session.sessionManager.getEntries()) : undefined;
+  if (resume) {
     emit({
       kind: "notice",
       level: "info",
-      text: "resuming the last batch: the sidecar stopped before the agent answered it",
+      text:
+        resume === "continue"
+          ? "resuming the last run: the sidecar stopped before the agent answered it"
+          : "resuming the last run: the sidecar stopped while the agent was working on it",
     });
     // Pi's own retries resume this way. A run that has started meanwhile answers it as well.
-    session.agent.continue().catch((error: unknown) => {
+    const resumed =
+      resume === "continue"
+        ? session.agent.continue()
+        : session.sendCustomMessage(
+            { customType: "spark-resume", content: RESUME_NOTE, display: true },
+            { triggerTurn: true },
+          );
+    resumed.catch((error: unknown) => {
       if (!session.isStreaming) emit({ kind: "notice", level: "error", text: (error as Error).message });
     });
   }
@@ -309,6 +323,13 @@ async function startLockedHost(
     async shutdown() {
       if (stopped) return;
       stopped = true;
+      if (session.isStreaming) {
+        // Stopped mid-run (a service restart, a Sprite's stop): end the run, its tools'
+        // processes with it (dispose alone leaves them running and the process alive), and
+        // mark the session so the next start carries the run on.
+        await Promise.race([session.abort(), new Promise((resolve) => setTimeout(resolve, ABORT_WAIT_MS).unref())]);
+        session.sessionManager.appendCustomEntry(INTERRUPTED_ENTRY, { at: new Date().toISOString() });
+      }
       await runtime.dispose();
       releaseSessionFile(session.sessionFile);
       unsubscribe();

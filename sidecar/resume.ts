@@ -1,22 +1,53 @@
 import { MESSAGE_TYPES } from "../pi-extensions/spark/context.js";
 
-/** A conversation message as far as resuming cares. */
-interface MessageLike {
-  role: string;
+/**
+ * The session entry the host leaves when it stops in the middle of a run (a service restart,
+ * a Sprite's forced stop): the run was cut, not finished or aborted by a person.
+ */
+export const INTERRUPTED_ENTRY = "spark-interrupted";
+
+/** A session entry as far as resuming cares. */
+export interface EntryLike {
+  type: string;
   customType?: string;
+  message?: { role: string; stopReason?: string };
 }
 
 /**
- * Whether the session's last Spark batch was never answered: the sidecar died after Pi wrote
- * the batch to the session and before the model replied. On restart its events are recognised
- * as delivered (their ids are in the session) and not sent again, so the host must resume the
- * run for the agent to see them. Informational messages (health, agents) may follow it. Pure.
+ * How a restarted sidecar resumes the run its stop cut short:
+ * - `continue`: the session ends with something the model never answered (a Spark batch, a
+ *   person's prompt, a tool's result): Pi continues from it.
+ * - `nudge`: the model's last turn asked for tools that never finished (the process was
+ *   killed), or the host marked the run as cut when it stopped: the agent is told so and
+ *   carries on (Pi gives the unfinished tool calls an empty result).
+ * - undefined: the last run ended (answered, failed, or stopped by a person).
+ * Entries that are not the conversation (ids delivered, model changes, the health report)
+ * are looked past. Pure.
  */
-export function lastBatchUnanswered(messages: readonly MessageLike[]): boolean {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i] as MessageLike;
-    if (message.role === "assistant") return false;
-    if (message.role === "custom" && message.customType === MESSAGE_TYPES.events) return true;
+export function resumeAfterStop(entries: readonly EntryLike[]): "continue" | "nudge" | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as EntryLike;
+    if (entry.type === "custom") {
+      if (entry.customType === INTERRUPTED_ENTRY) return "nudge";
+      continue;
+    }
+    if (entry.type === "custom_message") {
+      if (entry.customType === MESSAGE_TYPES.events) return "continue";
+      continue;
+    }
+    if (entry.type === "message") {
+      const role = entry.message?.role;
+      if (role === "user" || role === "toolResult") return "continue";
+      if (role === "assistant") return entry.message?.stopReason === "toolUse" ? "nudge" : undefined;
+      continue;
+    }
+    if (entry.type === "model_change" || entry.type === "thinking_level_change" || entry.type === "label") continue;
+    return undefined;
   }
-  return false;
+  return undefined;
 }
+
+/** What the agent is told when its run is resumed after a stop. */
+export const RESUME_NOTE =
+  "The sidecar stopped in the middle of your last run (its machine slept or restarted) and has just started again. " +
+  "Tool calls that were running then did not finish: check their effects, and carry on with the task where it was left.";
