@@ -18,6 +18,7 @@ import { parseExecQuery, runExecSocket } from "./exec-ws.js";
 import { FaultPlan } from "./faults.js";
 import { handleFs } from "./fs-api.js";
 import { handleServices } from "./service-routes.js";
+import { rebootSprite, sleepSprite, wakeSprite } from "./sleep.js";
 import { handleSprites } from "./sprite-routes.js";
 import { type FakeSprite, SpriteStore } from "./sprite-store.js";
 
@@ -47,6 +48,15 @@ export interface FakeSprites {
   faults: FaultPlan;
   requests: RecordedRequest[];
   sprite(name: string): FakeSprite | undefined;
+  /**
+   * Lets the Sprite go cold as the real one does when idle (sleep.ts): false, and nothing
+   * stops, while a task holds it awake or a command runs in it.
+   */
+  sleep(name: string): Promise<boolean>;
+  /** Wakes it (an API call on it, or a hit on its URL, does too): its services start again. */
+  wake(name: string): void;
+  /** Its VM restarts: every process killed at once (held or not), then the services start. */
+  reboot(name: string): Promise<void>;
   /** Exec WebSockets open right now, or those whose command line contains `match` (a leak shows here). */
   openExecSockets(match?: string): number;
   close(): Promise<void>;
@@ -111,6 +121,8 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     if (!name || !section) return handleSprites(ctx, name, req, url.searchParams, reply);
     if (!sprite) return reply(404, { error: "not_found", message: `sprite ${name} not found` });
     const query = url.searchParams;
+    // Work on a Sprite wakes it (reading its record does not).
+    wakeSprite(sprite);
     if (section === "exec" && req.method === "POST" && parts.length === 4) {
       sprite.woken = true;
       return runExecHttp(req, res, sprite, parseExecQuery(query));
@@ -141,6 +153,7 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     if (refused) return refuse(refused.status ?? 503, "Service Unavailable");
     const fault = faults.takeExec(commandLine, ["close-without-exit", "silence", "fail"]);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      wakeSprite(sprite);
       sprite.woken = true;
       commandLines.set(ws, commandLine);
       ws.on("close", () => commandLines.delete(ws));
@@ -159,6 +172,21 @@ export async function startFakeSprites(options: FakeSpritesOptions = {}): Promis
     faults,
     requests,
     sprite: (name) => store.get(name),
+    async sleep(name) {
+      const sprite = store.get(name);
+      if (!sprite) throw new Error(`no sprite ${name}`);
+      return sleepSprite(sprite);
+    },
+    wake(name) {
+      const sprite = store.get(name);
+      if (!sprite) throw new Error(`no sprite ${name}`);
+      wakeSprite(sprite);
+    },
+    async reboot(name) {
+      const sprite = store.get(name);
+      if (!sprite) throw new Error(`no sprite ${name}`);
+      await rebootSprite(sprite);
+    },
     openExecSockets: (match) =>
       [...commandLines.values()].filter((line) => match === undefined || line.includes(match)).length,
     async close() {

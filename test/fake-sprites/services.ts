@@ -32,6 +32,8 @@ interface Service {
   restartCount: number;
   history: ServiceEvent[];
   listeners: Set<(event: ServiceEvent) => void>;
+  /** Killed by the Sprite going cold while it ran: it starts again on wake. */
+  resumeOnWake: boolean;
 }
 
 const HISTORY = 1000;
@@ -72,6 +74,7 @@ export class ServiceTable {
       restartCount: old ? old.restartCount + 1 : 0,
       history: old?.history ?? [],
       listeners: old?.listeners ?? new Set(),
+      resumeOnWake: false,
     });
   }
 
@@ -135,6 +138,38 @@ export class ServiceTable {
 
   stopAll(): void {
     for (const service of this.services.values()) if (service.child) signalGroup(service.child, "SIGKILL");
+  }
+
+  /** Whether `child` is one of the services' processes (not an exec'd command). */
+  owns(child: ChildProcess): boolean {
+    return [...this.services.values()].some((s) => s.child === child);
+  }
+
+  /**
+   * The Sprite goes cold: every running service is killed at once (memory is dropped, no
+   * signal to clean up on) and remembered for the wake. A stopped one stays stopped.
+   */
+  async sleepAll(): Promise<void> {
+    const gone: Array<Promise<void>> = [];
+    for (const service of this.services.values()) {
+      const child = service.child;
+      if (!child) continue;
+      service.resumeOnWake = true;
+      // "stopping": the close that follows is not a crash (no exit event, no "failed").
+      service.status = "stopping";
+      gone.push(new Promise((resolve) => child.once("close", () => resolve())));
+      signalGroup(child, "SIGKILL");
+    }
+    await Promise.all(gone);
+  }
+
+  /** The Sprite wakes: the services the sleep killed start again, as after a cold boot. */
+  wakeAll(): void {
+    for (const service of this.services.values()) {
+      if (!service.resumeOnWake) continue;
+      service.resumeOnWake = false;
+      this.start(service.def.name);
+    }
   }
 
   /** The last `lines` events of the service. */

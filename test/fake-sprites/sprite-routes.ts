@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { FaultPlan } from "./faults.js";
 import { readBody } from "./fs-api.js";
+import { wakeSprite } from "./sleep.js";
 import { type SpriteStore, spriteJson } from "./sprite-store.js";
 import { startTasksApi } from "./tasks-api.js";
 import { startSpriteUrl } from "./url-proxy.js";
@@ -48,7 +49,11 @@ export async function handleSprites(
       const auth = (body.url_settings as { auth?: unknown }).auth;
       if (auth === "public" || auth === "sprite") sprite.urlAuth = auth;
     }
-    const { url, server } = await startSpriteUrl(() => sprite.services.httpPort(), ctx.faults);
+    const { url, server } = await startSpriteUrl(
+      () => sprite.services.httpPort(),
+      ctx.faults,
+      () => wakeSprite(sprite),
+    );
     ctx.urlServers.push(server);
     sprite.url = url;
     sprite.tasksApi = await startTasksApi(sprite.root);

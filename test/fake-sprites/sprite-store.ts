@@ -17,6 +17,8 @@ export interface FakeSprite extends SpriteRuntime {
   url: string;
   /** Whether anything ever ran (a new Sprite is cold, then warm when idle). */
   woken: boolean;
+  /** Gone cold (see sleep.ts): its processes were dropped, its services start on wake. */
+  asleep: boolean;
   services: ServiceTable;
   /** Who may open its URL: "sprite" (the default) or "public". */
   urlAuth: string;
@@ -65,6 +67,7 @@ export class SpriteStore {
       updatedAt: now,
       url: "",
       woken: false,
+      asleep: false,
       checkpoints: [],
     };
     const full = Object.assign(sprite, {
@@ -92,6 +95,7 @@ export class SpriteStore {
 
 /** cold before anything ran, running while something runs or a task holds it, warm when idle after that. */
 export function statusOf(sprite: FakeSprite): "cold" | "warm" | "running" {
+  if (sprite.asleep) return "cold";
   if (sprite.processes.size > 0 || sprite.tasksApi?.holding()) return "running";
   return sprite.woken ? "warm" : "cold";
 }

@@ -10,8 +10,11 @@ import type { FaultPlan } from "./faults.js";
 export async function startSpriteUrl(
   targetPort: () => number | undefined,
   faults?: FaultPlan,
+  onRequest: () => void = () => {},
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
+    // A hit wakes a cold Sprite; its services are only starting, so this one may get a 502.
+    onRequest();
     const fault = faults?.takeUrl();
     if (fault) {
       req.resume();
