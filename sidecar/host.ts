@@ -19,7 +19,7 @@ import { piModels } from "./pi-models.js";
 import type { InstalledPi } from "./pi-package.js";
 import { type LoadedPi, loadPiSdk, PiMissingError, type PiSdk } from "./pi-sdk.js";
 import { REPLAY_MODEL, replayModelsJson, startReplayModel } from "./replay-model.js";
-import { INTERRUPTED_ENTRY, RESUME_NOTE, resumeAfterStop } from "./resume.js";
+import { INTERRUPTED_ENTRY, resumeCutRun } from "./resume.js";
 import type { ScriptedModel } from "./scripted-model.js";
 import {
   ownSessionFile,
@@ -252,28 +252,7 @@ async function startLockedHost(
     // The front end (dashboard or headless) shuts down cleanly on SIGTERM.
     process.kill(process.pid, "SIGTERM");
   });
-  const resume = model ? resumeAfterStop(session.sessionManager.getEntries()) : undefined;
-  if (resume) {
-    emit({
-      kind: "notice",
-      level: "info",
-      text:
-        resume === "continue"
-          ? "resuming the last run: the sidecar stopped before the agent answered it"
-          : "resuming the last run: the sidecar stopped while the agent was working on it",
-    });
-    // Pi's own retries resume this way. A run that has started meanwhile answers it as well.
-    const resumed =
-      resume === "continue"
-        ? session.agent.continue()
-        : session.sendCustomMessage(
-            { customType: "spark-resume", content: RESUME_NOTE, display: true },
-            { triggerTurn: true },
-          );
-    resumed.catch((error: unknown) => {
-      if (!session.isStreaming) emit({ kind: "notice", level: "error", text: (error as Error).message });
-    });
-  }
+  if (model) resumeCutRun(session, (level, text) => emit({ kind: "notice", level, text }));
 
   return {
     loaded,

@@ -1,3 +1,4 @@
+import type { AgentSession } from "@mariozechner/pi-coding-agent";
 import { MESSAGE_TYPES } from "../pi-extensions/spark/context.js";
 
 /**
@@ -51,3 +52,28 @@ export function resumeAfterStop(entries: readonly EntryLike[]): "continue" | "nu
 export const RESUME_NOTE =
   "The sidecar stopped in the middle of your last run (its machine slept or restarted) and has just started again. " +
   "Tool calls that were running then did not finish: check their effects, and carry on with the task where it was left.";
+
+/**
+ * Carries on the run a stop cut short, if the session says there was one (resumeAfterStop).
+ * Pi's own retries resume with `continue`; a run that has started meanwhile answers it too.
+ */
+export function resumeCutRun(session: AgentSession, say: (level: "info" | "error", text: string) => void): void {
+  const resume = resumeAfterStop(session.sessionManager.getEntries());
+  if (!resume) return;
+  say(
+    "info",
+    resume === "continue"
+      ? "resuming the last run: the sidecar stopped before the agent answered it"
+      : "resuming the last run: the sidecar stopped while the agent was working on it",
+  );
+  const resumed =
+    resume === "continue"
+      ? session.agent.continue()
+      : session.sendCustomMessage(
+          { customType: "spark-resume", content: RESUME_NOTE, display: true },
+          { triggerTurn: true },
+        );
+  resumed.catch((error: unknown) => {
+    if (!session.isStreaming) say("error", (error as Error).message);
+  });
+}
