@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startManifest } from "./helpers/manifest-process.js";
 import { hasNatsServer, startNats } from "./helpers/nats.js";
 import { waitFor } from "./helpers/processes.js";
 import { consumeAsSidecar, duplicates, emitErrors, machine, startRelayProcess } from "./helpers/relay.js";
@@ -154,5 +155,21 @@ describe.runIf(hasNatsServer())("relay: many machines, one bus", () => {
     // Handled here after the trip: the delivered copy now carries the relay's mark.
     const back = JSON.parse(readFileSync(join(a.paths.delivered, sent[0] as string), "utf8"));
     expect(back.relay).toEqual({ from: "a" });
+  });
+  it("a person's `manifest relay` counts a storm in a few lines instead of listing every event", async () => {
+    const hub = await startNats();
+    const a = machine("a", hub.url);
+    const run = startManifest(["relay"], a.root);
+    await waitFor(() => run.lines().some((l) => l.startsWith("connected to")), `A's relay connected\n${run.stderr()}`);
+    const sent = emitErrors(a, 400, "storm");
+    await waitFor(() => jsonFiles(a.paths.delivered).length === sent.length, "the storm published", 30_000);
+    const told = () =>
+      run.lines().filter((l) => l.startsWith("→ hub")).length +
+      run
+        .lines()
+        .flatMap((l) => [...l.matchAll(/([\d,]+) sent to the hub/g)])
+        .reduce((n, m) => n + Number((m[1] ?? "0").replaceAll(",", "")), 0);
+    await waitFor(() => told() === sent.length, "every event told, listed or counted");
+    expect(run.lines().length).toBeLessThan(40);
   });
 });

@@ -16,7 +16,8 @@ const DETAILS = `Details:
           on loopback is reached over TLS only (tls://, wss://; nats:// then requires TLS).
   While the hub cannot be reached the local bus works as ever; the relay keeps trying and
   catches up. \`manifest up\` runs it in a pane when a hub is configured; \`manifest fleet
-  status\` shows every machine and project on the hub.`;
+  status\` shows every machine and project on the hub. It lists the first few events of each
+  second and counts the rest in one line; --json prints one record per event.`;
 
 /** `manifest relay [--hub url] [--machine name] [--json]`. */
 export const relayCommand = defineCommand({
@@ -41,6 +42,23 @@ export const relayCommand = defineCommand({
     const settings = hubSettings("manifest relay", loaded, { hub: args.hub, machine: args.machine });
     const { startRelay } = await import("../../relay/relay.js");
     const { relayLine } = await import("../../relay/format.js");
+    const { createLinePacer } = await import("../../relay/line-pacer.js");
+    // A person reads the lines: a storm is counted per second, not listed (--json lists all).
+    const pacer = createLinePacer(relayLine);
+    const print = (lines: string[]) => {
+      for (const text of lines) out.line(text);
+    };
+    let countTimer: NodeJS.Timeout | undefined;
+    const tellCountsLater = () => {
+      if (countTimer || !pacer.waiting()) return;
+      countTimer = setInterval(() => {
+        print(pacer.flush(Date.now()));
+        if (pacer.waiting()) return;
+        clearInterval(countTimer);
+        countTimer = undefined;
+      }, 250);
+      countTimer.unref();
+    };
     const { HubError } = await import("../../relay/connect.js");
     let relay: Awaited<ReturnType<typeof startRelay>>;
     try {
@@ -50,7 +68,9 @@ export const relayCommand = defineCommand({
         pauseStaleMs: loaded.config.pause.staleThresholdMinutes * 60_000,
         report: (record) => {
           out.record(record);
-          out.line(relayLine(record));
+          if (out.json) return;
+          print(pacer.push(record, Date.now()));
+          tellCountsLater();
         },
       });
     } catch (error) {
