@@ -1,11 +1,12 @@
-// Two servers of one framework in one process, each with a do-nothing route GET /users/:id: one
-// with Spark's integration wired as the README says, one without. One process for both, so
-// they share the heap, the JIT and the scheduler: what differs is the integration alone.
-// argv[2]: express4, express, fastify, hono, hono-mw, koa2 or koa. Sends both ports over IPC, then its CPU
-// time whenever asked.
+// One server of one framework with a do-nothing route GET /users/:id, with Spark's integration
+// wired as the README says (argv[3] "on") or not ("off"). One process per server, as an app
+// runs: two apps of one framework in one process share its code's inline caches and the heap,
+// and which one V8 happened to optimize for moved an A/A pair's CPU by ±25 % from run to run.
+// argv[2]: express4, express, fastify, hono, hono-mw, koa2 or koa. Sends its port over IPC,
+// then its CPU time whenever asked.
 import { createServer } from "node:http";
 
-const [framework, control] = process.argv.slice(2);
+const [framework, wiring] = process.argv.slice(2);
 
 /** A node:http server for `withSpark` (or a Fastify instance, which makes its own). */
 async function serve(withSpark) {
@@ -56,10 +57,9 @@ function listen(server) {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
 }
 
-// argv[3] "control": both without Spark, to show how far two identical servers differ.
-process.send({ spark: await serve(control !== "control"), bare: await serve(false) });
-// The bench asks for this process's CPU time around each round: only the server being asked
-// works meanwhile, so the difference is what its requests cost, whatever else the machine does.
+process.send({ port: await serve(wiring === "on") });
+// The bench asks for this process's CPU time around each of its rounds: this server is the
+// only one working in it, so the difference is what those requests cost it.
 process.on("message", (m) => {
   if (m === "cpu") process.send({ cpu: process.cpuUsage() });
 });

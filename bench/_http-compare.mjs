@@ -27,14 +27,15 @@ const sum = (values) => values.reduce((a, b) => a + b, 0);
 /**
  * `servers` = { spark, bare, cpu(side) }: asks each in turn, in ABBA rounds of 50, `total`
  * requests each after `warmup`, or fewer when `budgetMs` runs out first (a slow app on a busy
- * machine; `n` says how many). Returns the median round trip and the server CPU per request
- * (summed over each side's rounds, which beats the kernel's tick-sized CPU accounting).
+ * machine; `n` says how many); `lead` is the side asked first. Returns the median round trip
+ * and the server CPU per request (summed over each side's rounds, which beats the kernel's
+ * tick-sized CPU accounting), with the raw samples in `sessions` for `summary`.
  */
-export async function compare(servers, total, warmup, budgetMs = Number.POSITIVE_INFINITY) {
+export async function compare(servers, total, warmup, budgetMs = Number.POSITIVE_INFINITY, lead = "spark") {
+  const order = lead === "spark" ? ["spark", "bare"] : ["bare", "spark"];
   const perRound = 50;
   for (let i = 0; i < warmup; i++) {
-    await servers.spark.get();
-    await servers.bare.get();
+    for (const side of order) await servers[side].get();
   }
   const times = { spark: [], bare: [] };
   const cpu = { spark: [], bare: [] };
@@ -45,26 +46,37 @@ export async function compare(servers, total, warmup, budgetMs = Number.POSITIVE
   };
   const deadline = now() + budgetMs;
   for (let r = 0; r < total / perRound && now() < deadline; r++) {
-    for (const side of r % 2 === 0 ? ["spark", "bare"] : ["bare", "spark"]) await round(side);
+    for (const side of r % 2 === 0 ? order : [...order].reverse()) await round(side);
   }
+  return summary([{ times, cpu }]);
+}
+
+/**
+ * One comparison out of several sessions' samples: the median round trip over all their
+ * requests, and the CPU per request over all their rounds.
+ */
+export function summary(sessions) {
+  const all = (field, side) => sessions.flatMap((s) => s[field][side]);
+  const [timesSpark, timesBare] = [all("times", "spark"), all("times", "bare")];
   return {
-    spark: median(times.spark) * 1000,
-    bare: median(times.bare) * 1000,
-    cpuSpark: sum(cpu.spark) / times.spark.length,
-    cpuBare: sum(cpu.bare) / times.bare.length,
-    n: times.spark.length,
+    spark: median(timesSpark) * 1000,
+    bare: median(timesBare) * 1000,
+    cpuSpark: sum(all("cpu", "spark")) / timesSpark.length,
+    cpuBare: sum(all("cpu", "bare")) / timesBare.length,
+    n: timesSpark.length,
+    sessions,
   };
 }
 
 /** The two rows of one comparison; a control row (A/A) has no target. */
-export function rows(label, m, { control = false, what } = {}) {
+export function rows(label, m, { control = false, what, sessions = 1, pinned = false } = {}) {
   const target = control ? {} : { target: { of: "ratio", max: 1.03 } };
   return [
     result(`${label} request (p50)`, m.spark, "µs", m.bare, {
       ...target,
       note: control
         ? "the noise of this run: two identical servers; a ratio this far from 1 is not the integration's"
-        : `${what}, integration wired vs not; ${m.n} requests each, ABBA rounds of 50`,
+        : `${what}, integration wired vs not; ${m.n} requests each, ABBA rounds of 50${sessions > 1 ? `, ${sessions} sessions of fresh processes` : ""}${pinned ? ", client and servers on two pinned CPUs" : ""}`,
     }),
     result(`${label} server CPU per request`, m.cpuSpark, "µs", m.cpuBare, {
       ...target,

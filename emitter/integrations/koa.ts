@@ -44,8 +44,13 @@ const noted = new WeakSet<object>();
 /** The middleware. Add it first, so it wraps every other one. */
 export function sparkKoa(options: IntegrationOptions<KoaContextLike> = {}): KoaMiddleware {
   if (!spark.enabled) return (_ctx, next) => next();
+  // The app seen last: every request after the first costs one comparison, not a lookup.
+  let lastApp: object | undefined;
   return async function sparkKoa(ctx, next) {
-    watchApp(ctx.app, options);
+    if (ctx.app !== lastApp) {
+      lastApp = ctx.app;
+      watchApp(ctx.app, options);
+    }
     try {
       await next();
     } catch (error) {
