@@ -5,6 +5,7 @@
  * JavaScript server with a file system (Node, Bun). Hono's types only: nothing of it is loaded.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { enabledFromEnv } from "../../bus/env-switch.js";
 import { markHandled } from "../handled-requests.js";
 import { spark } from "../index.js";
 import { featureOf } from "../reporter.js";
@@ -17,17 +18,20 @@ const BODY_WAIT_MS = 100;
 
 /** The middleware. Add it first, so it wraps every route. */
 export function sparkHono(options: IntegrationOptions<Context> = {}): MiddlewareHandler {
-  if (!spark.enabled) return (_c, next) => next();
+  // Spark's core loads on the first error (see express.ts); with SPARK_ENABLED=0, not at all.
+  if (enabledFromEnv(process.env) === false) return (_c, next) => next();
   return async function sparkHono(c, next) {
     try {
       await next();
     } catch (error) {
       // Only what is not an Error gets past Hono's own handler: record it, and let it go on.
-      markHandled(c.req.raw);
-      report(() => describe(c, error, 500, undefined, options));
+      if (spark.enabled) {
+        markHandled(c.req.raw);
+        report(() => describe(c, error, 500, undefined, options));
+      }
       throw error;
     }
-    if (c.error === undefined) return;
+    if (c.error === undefined || !spark.enabled) return;
     const error = c.error;
     markHandled(c.req.raw);
     const body = await cachedBody(c);

@@ -6,6 +6,7 @@
  * (`ctx._matchedRoute`). Nothing of Koa is imported: the app passes its objects in.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { enabledFromEnv } from "../../bus/env-switch.js";
 import { markHandled } from "../handled-requests.js";
 import { spark } from "../index.js";
 import { featureOf } from "../reporter.js";
@@ -43,7 +44,8 @@ const noted = new WeakSet<object>();
 
 /** The middleware. Add it first, so it wraps every other one. */
 export function sparkKoa(options: IntegrationOptions<KoaContextLike> = {}): KoaMiddleware {
-  if (!spark.enabled) return (_ctx, next) => next();
+  // Spark's core loads on the first error (see express.ts); with SPARK_ENABLED=0, not at all.
+  if (enabledFromEnv(process.env) === false) return (_ctx, next) => next();
   // The app seen last: every request after the first costs one comparison, not a lookup.
   let lastApp: object | undefined;
   return async function sparkKoa(ctx, next) {
@@ -77,7 +79,7 @@ function watchApp(app: KoaContextLike["app"], options: IntegrationOptions<KoaCon
 }
 
 function note(ctx: KoaContextLike, error: unknown, options: IntegrationOptions<KoaContextLike>): void {
-  if (noted.has(ctx)) return;
+  if (noted.has(ctx) || !spark.enabled) return;
   noted.add(ctx);
   markHandled(ctx.req);
   reportWhenClosed(ctx.res, () => ({
