@@ -15,6 +15,7 @@ import { readEntries } from "../bus/queue.js";
 import { readEventFile } from "../bus/read-event.js";
 import { rejectFile } from "../bus/reject.js";
 import { ensureBusDirs, FILE_MODE, writeFileAtomic } from "../bus/secure-fs.js";
+import { wakeableSleep } from "../bus/wakeable-sleep.js";
 import { messageToEvent, relayedFrom } from "./event-message.js";
 import { relayFaultPoint } from "./fault.js";
 import type { Report } from "./records.js";
@@ -80,17 +81,9 @@ export function startInbound(options: InboundOptions): Inbound {
   const { paths, report } = options;
   let stopped = false;
   let active: boolean | undefined;
-  let wakeUp: (() => void) | undefined;
+  const { sleep, wake: wakeUp } = wakeableSleep();
   /** The live pull: ended when the link drops, this machine goes idle, or the relay stops. */
   let session: ConsumerMessages | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   const setActive = (now: boolean, reason?: string) => {
     if (now === active) return;
@@ -206,7 +199,7 @@ export function startInbound(options: InboundOptions): Inbound {
         let ended = false;
         void current.closed().finally(() => {
           ended = true;
-          wakeUp?.();
+          wakeUp();
         });
         while (!ended && !stopped) {
           await sleep(2000);
@@ -228,11 +221,11 @@ export function startInbound(options: InboundOptions): Inbound {
   const done = loop();
 
   return {
-    wake: () => wakeUp?.(),
+    wake: () => wakeUp(),
     active: () => active === true,
     async stop() {
       stopped = true;
-      wakeUp?.();
+      wakeUp();
       await session?.close().catch(() => undefined);
       await done;
     },

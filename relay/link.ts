@@ -3,6 +3,8 @@
  * project's side of it, then follow the client's own reconnects. The local bus never waits on
  * any of this; the rest of the relay asks `current()` and is told when the link comes and goes.
  */
+
+import { wakeableSleep } from "../bus/wakeable-sleep.js";
 import { connectHub, describeConnectError, type HubError } from "./connect.js";
 import { type Hub, openHub } from "./hub.js";
 import type { HubSettings } from "./settings.js";
@@ -31,15 +33,7 @@ export function startHubLink(settings: HubSettings, clientName: string, events: 
   /** The connection being followed, also while it reconnects (when `current` is unset). */
   let open: Hub | undefined;
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { sleep, wake } = wakeableSleep();
 
   const follow = async (hub: Hub) => {
     for await (const status of hub.nc.status()) {
@@ -97,7 +91,7 @@ export function startHubLink(settings: HubSettings, clientName: string, events: 
     current: () => current,
     async stop() {
       stopped = true;
-      wake?.();
+      wake();
       current = undefined;
       // Closed even while it is reconnecting: the client would otherwise try forever.
       await open?.nc.close().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { wakeableSleep } from "../../bus/wakeable-sleep.js";
 import { createSseParser, type SseMessage } from "../bridge/sse-wire.js";
 import type { BridgeApi } from "./api.js";
 
@@ -40,16 +41,7 @@ export function openBridgeStream(api: BridgeApi, handlers: StreamHandlers, optio
   let boot: string | undefined;
   let closed = false;
   let controller: AbortController | undefined;
-  let wake: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const { sleep, wake } = wakeableSleep();
 
   /** Handles one chunk's events; a restart with nothing to resume from is a reset of its own. */
   const handle = (messages: SseMessage[]) => {
@@ -134,7 +126,7 @@ export function openBridgeStream(api: BridgeApi, handlers: StreamHandlers, optio
     close() {
       closed = true;
       controller?.abort();
-      wake?.();
+      wake();
     },
   };
 }
