@@ -7,6 +7,7 @@ import { busPaths } from "../bus/paths.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { call, newToken } from "./helpers/bridge.js";
 import { CLI } from "./helpers/cli.js";
+import { DASHBOARD_ENV } from "./helpers/dashboard-tmux.js";
 import { spritesScene } from "./helpers/fake-sprites.js";
 import { piAgentDir } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
@@ -22,21 +23,11 @@ import { hasTmux, startTmux, type Tmux } from "./helpers/tmux.js";
 
 const FAST = "export default { debounce: { windowMs: 50 }, watcher: { backstopMs: 200 } };\n";
 const SIZE = { width: 100, height: 30 };
-const BASE_ENV = {
-  PI_OFFLINE: "1",
-  NO_PROXY: "127.0.0.1,localhost",
-  LANG: "C.UTF-8",
-  SPARK_ROLE: "",
-  SPARK_ROOT: "",
-  SPARK_ENV: "",
-  SPARK_ENABLED: "",
-  NODE_ENV: "",
-};
 
 /** `manifest <args>` in a tmux session; a shell around it prints its exit status when it ends. */
 function startManifest(cwd: string, args: string[], env: Record<string, string>): Tmux {
   const script = `"${process.execPath}" "$0" "$@"; echo "exit status $?"; exec sleep 3600`;
-  return startTmux(["sh", "-c", script, CLI, ...args], { cwd, ...SIZE, env: { ...BASE_ENV, ...env } });
+  return startTmux(["sh", "-c", script, CLI, ...args], { cwd, ...SIZE, env: { ...DASHBOARD_ENV, ...env } });
 }
 
 describe.skipIf(!hasTmux())("manifest attach", () => {

@@ -5,6 +5,7 @@ import { emitEvent } from "../bus/emit.js";
 import type { BusPaths } from "../bus/paths.js";
 import { type MockModel, startMockModel } from "./fakes/mock-openai.js";
 import { CLI, manifest } from "./helpers/cli.js";
+import { DASHBOARD_ENV } from "./helpers/dashboard-tmux.js";
 import { copyHelloApp, createUser } from "./helpers/hello-app.js";
 import { hermeticPiArgs, piAgentDir, piEnv, type RpcPi, startRpcPi } from "./helpers/pi-cli.js";
 import { freePort, waitFor } from "./helpers/processes.js";
@@ -36,14 +37,7 @@ function startDashboard(root: string, agentDir: string, args: string[] = [], ter
     height: 24,
     env: {
       PI_CODING_AGENT_DIR: agentDir,
-      PI_OFFLINE: "1",
-      NO_PROXY: "127.0.0.1,localhost",
-      LANG: "C.UTF-8",
-      SPARK_ROLE: "",
-      SPARK_ROOT: "",
-      SPARK_ENV: "",
-      SPARK_ENABLED: "",
-      NODE_ENV: "",
+      ...DASHBOARD_ENV,
     },
   });
   cleanups.push(async () => {

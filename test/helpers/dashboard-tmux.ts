@@ -2,6 +2,21 @@ import { CLI } from "./cli.js";
 import { startTmux, type Tmux } from "./tmux.js";
 
 /**
+ * What a dashboard in tmux runs with: Pi offline, loopback unproxied, UTF-8, and none of the
+ * Spark variables of the shell that runs the tests.
+ */
+export const DASHBOARD_ENV = {
+  PI_OFFLINE: "1",
+  NO_PROXY: "127.0.0.1,localhost",
+  LANG: "C.UTF-8",
+  SPARK_ROLE: "",
+  SPARK_ROOT: "",
+  SPARK_ENV: "",
+  SPARK_ENABLED: "",
+  NODE_ENV: "",
+};
+
+/**
  * `manifest sidecar` (the dashboard) in a detached tmux session, as a person runs it, with
  * Pi's agent folder `agentDir`. A shell around it prints its exit status once it has given
  * the terminal back. `stop()` quits it with `q` and waits for that, so the project folder can go.
@@ -18,14 +33,7 @@ export function startDashboardTmux(
     ...size,
     env: {
       PI_CODING_AGENT_DIR: agentDir,
-      PI_OFFLINE: "1",
-      NO_PROXY: "127.0.0.1,localhost",
-      LANG: "C.UTF-8",
-      SPARK_ROLE: "",
-      SPARK_ROOT: "",
-      SPARK_ENV: "",
-      SPARK_ENABLED: "",
-      NODE_ENV: "",
+      ...DASHBOARD_ENV,
     },
   });
   return {
