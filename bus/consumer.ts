@@ -76,12 +76,17 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     held = false;
     options.onUnheld?.();
   };
-  let timer: NodeJS.Timeout | undefined;
+  let flushDue: { cancel(): void } | undefined;
   let delivering = false;
   let rescanAfterDelivery = false;
   let stopped = false;
 
   const report = (error: unknown) => options.onError?.(error);
+  /** Cancels the flush that is due, if any. */
+  const cancelFlush = () => {
+    flushDue?.cancel();
+    flushDue = undefined;
+  };
 
   const scan = () => {
     if (stopped) return;
@@ -91,7 +96,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }
     // A flush is already due: it lists the folder itself. Without this early return a storm
     // of N files would cost N directory listings (O(N²)).
-    if (timer) return;
+    if (flushDue) return;
     let pending: string[];
     try {
       pending = listPending(paths);
@@ -113,19 +118,28 @@ export function startConsumer(options: ConsumerOptions): Consumer {
         since: hold.cause === "manual" ? hold.since : new Date().toISOString(),
         cause: options.describeHold?.(hold) ?? hold.cause,
       };
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
+      cancelFlush();
       options.onHeld?.(pending, hold);
       return;
     }
     if (options.ready && !options.ready()) return;
-    timer = setTimeout(() => {
-      timer = undefined;
+    flushDue = scheduleFlush();
+  };
+
+  const scheduleFlush = (): { cancel(): void } => {
+    const flushNow = () => {
+      flushDue = undefined;
       void flush();
-    }, debounceMs);
+    };
+    if (debounceMs <= 0) {
+      // No window to wait: flush in this turn's check phase. setTimeout(0) would cost Node's
+      // 1 ms minimum delay on every delivery, most of what a quick consumer takes.
+      const immediate = setImmediate(flushNow);
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timer = setTimeout(flushNow, debounceMs);
     if (!options.persistent) timer.unref();
+    return { cancel: () => clearTimeout(timer) };
   };
 
   const flush = async () => {
@@ -190,7 +204,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     poke: scan,
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      cancelFlush();
       await watcher.close();
     },
   };
