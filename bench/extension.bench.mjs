@@ -56,7 +56,7 @@ async function measureLatency(samples) {
   const ours = [];
   const floor = [];
   try {
-    await sleep(300); // chokidar sets its watch up asynchronously
+    await sleep(300); // the extension finishes starting (its watches, its first scan)
     for (let i = 0; i < samples + 5; i++) {
       // Ours: rename into the sidecar's bus, wait for the message to start, then for idle.
       const built = buildEvent({ type: "server-error", route: "GET /bench", error: { message: `bench ${i}` } }, writer);

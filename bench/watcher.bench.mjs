@@ -102,7 +102,7 @@ export async function run(ctx) {
   const times = { bare: [], hint: [], consumer: [] };
   const order = ["bare", "hint", "consumer"];
   try {
-    // Watchers start asynchronously (chokidar): warm up until each has answered.
+    // Warm up until each path has answered (the first samples pay for cold code).
     for (const mode of order) {
       for (let i = 0; i < warmup; i++) {
         await sample(mode);

@@ -104,7 +104,7 @@ describe.runIf(process.platform === "linux")("session replacement", () => {
     const pid = pi.child.pid as number;
     await waitFor(() => presence(paths.agents).length === 1, "the first presence file", 20_000);
     const first = presence(paths.agents)[0];
-    // chokidar sets its watches up asynchronously: wait until they are all in place.
+    // The extension sets its watches up as it starts: wait until they are all in place.
     const baseline = await settledWatches(pid);
     expect(baseline).toBeGreaterThan(0);
 
