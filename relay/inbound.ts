@@ -14,7 +14,8 @@ import { claimDir } from "../bus/paths.js";
 import { readEntries } from "../bus/queue.js";
 import { readEventFile } from "../bus/read-event.js";
 import { rejectFile } from "../bus/reject.js";
-import { ensureBusDirs, FILE_MODE, writeFileAtomic } from "../bus/secure-fs.js";
+import { ensureBusDirs, FILE_MODE } from "../bus/secure-fs.js";
+import { type StagedWriter, stagedWriter } from "../bus/staged-writer.js";
 import { wakeableSleep } from "../bus/wakeable-sleep.js";
 import { messageToEvent, relayedFrom } from "./event-message.js";
 import { relayFaultPoint } from "./fault.js";
@@ -107,6 +108,8 @@ export function startInbound(options: InboundOptions): Inbound {
    * write to the hub instead of one per event); the claim owners are read once per read too.
    */
   let acks: JsMsg[] = [];
+  /** Writes what the hub brings, with its staged file made ahead (made on the first event). */
+  let writer: StagedWriter | undefined;
   let owners: string[] | undefined;
   const ackLater = (m: JsMsg) => {
     acks.push(m);
@@ -137,7 +140,8 @@ export function startInbound(options: InboundOptions): Inbound {
         return;
       }
       ensureBusDirs(paths);
-      writeFileAtomic(join(paths.events, checked.name), checked.json, paths.tmp);
+      writer ??= stagedWriter(paths.tmp);
+      writer.write(join(paths.events, checked.name), checked.json);
       relayFaultPoint("after-write");
       ackLater(m);
       report({ type: "received", name: checked.name, from: relayedFrom(checked.event) ?? "?", deliveries });
@@ -228,6 +232,7 @@ export function startInbound(options: InboundOptions): Inbound {
       wakeUp();
       await session?.close().catch(() => undefined);
       await done;
+      writer?.close();
     },
   };
 }
