@@ -68,10 +68,7 @@ export function watchFolders(
   };
 
   const folders = [...new Set(dirs.map((d) => resolve(d)))].map((dir) => folderWatch(dir, persistent, hint, options));
-  const rearm = setInterval(() => {
-    for (const folder of folders) folder.check();
-  }, REARM_CHECK_MS);
-  if (!persistent) rearm.unref();
+  for (const folder of folders) track(folder);
   const backstopMs = options.backstopMs ?? 2000;
   const backstop = backstopMs > 0 ? setInterval(() => hint("backstop"), backstopMs) : undefined;
   if (backstop && !persistent) backstop.unref();
@@ -79,20 +76,69 @@ export function watchFolders(
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(rearm);
       if (backstop) clearInterval(backstop);
-      for (const folder of folders) folder.close();
+      for (const folder of folders) {
+        untrack(folder);
+        folder.close();
+      }
     },
   };
+}
+
+type FolderWatch = ReturnType<typeof folderWatch>;
+
+/**
+ * Every folder watch in this process, checked together on one timer: a sidecar watches ten
+ * folders or so, and each timer of its own would wake an idle process once more a second.
+ * The timer keeps the process alive only while a persistent watch needs it.
+ */
+const tracked = new Set<FolderWatch>();
+let rearmTimer: NodeJS.Timeout | undefined;
+
+function track(folder: FolderWatch): void {
+  tracked.add(folder);
+  rearmTimer ??= setInterval(checkTracked, REARM_CHECK_MS);
+  refTimer();
+}
+
+function untrack(folder: FolderWatch): void {
+  tracked.delete(folder);
+  if (tracked.size > 0) return refTimer();
+  clearInterval(rearmTimer);
+  rearmTimer = undefined;
+}
+
+function refTimer(): void {
+  if ([...tracked].some((f) => f.persistent)) rearmTimer?.ref();
+  else rearmTimer?.unref();
+}
+
+/** One look per folder (several watches of one folder share it), then each watch decides. */
+function checkTracked(): void {
+  const ids = new Map<string, string | undefined>();
+  for (const folder of tracked) {
+    if (!ids.has(folder.dir)) ids.set(folder.dir, folderId(folder.dir));
+    folder.check(ids.get(folder.dir));
+  }
+}
+
+/**
+ * Which folder is at `dir` now, or undefined when none is: ext4 hands a folder deleted and
+ * made again the old inode number at once, so the birth time is part of the identity.
+ */
+function folderId(dir: string): string | undefined {
+  try {
+    const stat = statSync(dir);
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+  } catch {
+    return undefined; // missing (or unreadable): nothing to watch until it is back
+  }
 }
 
 /** One folder's watch: armed when the folder is there, checked and re-armed as it changes. */
 function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource) => void, options: WatchOptions) {
   let watcher: FSWatcher | undefined;
-  /**
-   * Which folder the watch is on, to notice one deleted and made again: ext4 hands the new
-   * folder the old inode number at once, so its birth time is part of the identity.
-   */
+  /** Which folder the watch is on (`folderId`), to notice one deleted and made again. */
   let watchedId: string | undefined;
   const name = basename(dir);
   let closed = false;
@@ -109,7 +155,7 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
       const w = watch(dir, { persistent }, (_event, file) => {
         hint("watch");
         // The folder itself went (or moved): look again at once rather than at the next check.
-        if (file === name) setImmediate(check);
+        if (file === name) setImmediate(() => check(folderId(dir)));
       });
       w.on("error", (error) => {
         // The watch is dead (the folder went, a limit was hit): the next check arms a new one.
@@ -131,15 +177,8 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
     options.onError?.(error);
   };
 
-  const check = (first = false) => {
+  const check = (id: string | undefined, first = false) => {
     if (closed) return;
-    let id: string | undefined;
-    try {
-      const stat = statSync(dir);
-      id = `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
-    } catch {
-      id = undefined; // missing (or unreadable): nothing to watch until it is back
-    }
     if (id === watchedId && watcher) return;
     const hadWatch = watcher !== undefined;
     disarm();
@@ -149,9 +188,11 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
     if (!first && (hadWatch || watcher)) hint("watch");
   };
 
-  check(true);
+  check(folderId(dir), true);
   return {
-    check: () => check(),
+    dir,
+    persistent,
+    check: (id: string | undefined) => check(id),
     close: () => {
       closed = true;
       disarm();
