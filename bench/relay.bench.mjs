@@ -8,6 +8,7 @@
 // once, or it throws), vs 10,000 bare publishes (acked, 256 in flight) consumed and acked.
 // Idle: each relay's CPU over a quiet stretch, vs a bare NATS client connected and idle.
 import { spawn } from "node:child_process";
+import { watch } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-io/jetstream";
@@ -54,13 +55,30 @@ export async function run(ctx) {
     // ── Latency ─────────────────────────────────────────────────────────────────
     const times = { relay: [], bare: [], local: [] };
     const misses = { relay: 0, bare: 0, local: 0 };
-    const emitAndWait = (m) => {
+    // Where a relayed event's time goes: until C's relay has written it into C's events/ (A's
+    // relay, the hub, C's relay), and from there until C's consumer is told. A bare fs.watch in
+    // this process sees the file land (its own wake-up, about 0.1 ms, counts in the first part).
+    const landedOnC = new Map();
+    const landing = watch(c.paths.events, (_event, file) => {
+      if (file && !landedOnC.has(file)) landedOnC.set(file, now());
+    });
+    const split = { written: [], told: [] };
+    const emitAndWait = (m, onSettled) => {
       const t0 = now();
       const file = `${emitEvent(m.paths, sampleEvent(), writer).id}.json`;
-      return settle(() => arrived.get(file), t0);
+      return settle(() => arrived.get(file), t0).then((ms) => {
+        if (ms !== undefined) onSettled?.(file, t0);
+        return ms;
+      });
+    };
+    const splitRelayed = (file, t0) => {
+      const landed = landedOnC.get(file);
+      if (landed === undefined) return;
+      split.written.push(landed - t0);
+      split.told.push(arrived.get(file) - landed);
     };
     const sample = {
-      relay: () => emitAndWait(a),
+      relay: () => emitAndWait(a, splitRelayed),
       bare: () => bare.sample(),
       local: () => emitAndWait(c),
     };
@@ -75,6 +93,7 @@ export async function run(ctx) {
         await sleep(10 + (i % 5));
       }
     }
+    landing.close();
     if (sidecar.failure()) throw sidecar.failure();
 
     // ── Storm ───────────────────────────────────────────────────────────────────
@@ -130,7 +149,7 @@ export async function run(ctx) {
     return [
       result("relay emit on A → told on C p50", median(times.relay), "ms", floor50, {
         target: { of: "value", max: round(2 * floor50 + w50) },
-        note: `floor = bare JetStream publish → consume on the same hub; target 2× floor + the local bus alone, emit on C → told on C (${fmt(w50)} ms p50); ${samples} samples each${missNote ? `; ${missNote}` : ""}`,
+        note: `floor = bare JetStream publish → consume on the same hub; target 2× floor + the local bus alone, emit on C → told on C (${fmt(w50)} ms p50); of the relayed time, emit on A → written on C ${fmt(median(split.written))} ms p50 (A's relay, the hub, C's relay) and written → told ${fmt(median(split.told))} ms (C's consumer); ${samples} samples each${missNote ? `; ${missNote}` : ""}`,
       }),
       result("relay emit on A → told on C p99", percentile(times.relay, 99), "ms", floor99, {
         target: { of: "value", max: round(2 * floor99 + w99) },
