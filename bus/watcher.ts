@@ -103,7 +103,10 @@ function track(folder: FolderWatch): void {
 
 function untrack(folder: FolderWatch): void {
   tracked.delete(folder);
-  if (tracked.size > 0) return refTimer();
+  if (tracked.size > 0) {
+    refTimer();
+    return;
+  }
   clearInterval(rearmTimer);
   rearmTimer = undefined;
 }
