@@ -135,6 +135,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       // No window to wait: flush in this turn's check phase. setTimeout(0) would cost Node's
       // 1 ms minimum delay on every delivery, most of what a quick consumer takes.
       const immediate = setImmediate(flushNow);
+      if (!options.persistent) immediate.unref(); // as the timer: a `pi -p` about to exit does not claim
       return { cancel: () => clearImmediate(immediate) };
     }
     const timer = setTimeout(flushNow, debounceMs);

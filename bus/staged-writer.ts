@@ -49,9 +49,14 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
     preparing = true;
     setImmediate(prepare).unref();
   };
+  /** Best effort: a spare that cannot be closed or removed (a read-only disk) is left to the sweep. */
   const discard = (file: { path: string; fd: number }) => {
-    closeSync(file.fd);
-    rmSync(file.path, { force: true });
+    try {
+      closeSync(file.fd);
+      rmSync(file.path, { force: true });
+    } catch {
+      // nothing more to do here; the write path reports its own failures
+    }
   };
 
   const touch = setInterval(() => {

@@ -1,4 +1,4 @@
-import { type FSWatcher, statSync, watch } from "node:fs";
+import { type FSWatcher, lstatSync, watch } from "node:fs";
 import { basename, resolve } from "node:path";
 
 /** Why a rescan was asked for. */
@@ -126,13 +126,17 @@ function checkTracked(): void {
 }
 
 /**
- * Which folder is at `dir` now, or undefined when none is: ext4 hands a folder deleted and
- * made again the old inode number at once, so the birth time is part of the identity.
+ * Which folder is at `dir` now, or undefined when none is (or a symlink is there: the bus never
+ * follows one). ext4 hands a folder deleted and made again the old inode number at once, so
+ * the birth time is part of the identity, except where the system cannot tell it (no `statx`:
+ * Node then reports the change time, which moves with every file) and it is left out.
  */
 function folderId(dir: string): string | undefined {
   try {
-    const stat = statSync(dir);
-    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory()) return undefined;
+    const birth = stat.birthtimeMs === stat.ctimeMs ? 0 : stat.birthtimeMs;
+    return `${stat.dev}:${stat.ino}:${birth}`;
   } catch {
     return undefined; // missing (or unreadable): nothing to watch until it is back
   }
@@ -157,8 +161,9 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
     try {
       const w = watch(dir, { persistent }, (_event, file) => {
         hint("watch");
-        // The folder itself went (or moved): look again at once rather than at the next check.
-        if (file === name) setImmediate(() => check(folderId(dir)));
+        // The folder itself went or moved (or an entry has its name): watch whatever is there
+        // now at once, whatever its identity says (a file system may reuse it).
+        if (file === name) setImmediate(() => check(folderId(dir), { force: true }));
       });
       w.on("error", (error) => {
         // The watch is dead (the folder went, a limit was hit): the next check arms a new one.
@@ -180,9 +185,9 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
     options.onError?.(error);
   };
 
-  const check = (id: string | undefined, first = false) => {
+  const check = (id: string | undefined, { first = false, force = false } = {}) => {
     if (closed) return;
-    if (id === watchedId && watcher) return;
+    if (id === watchedId && watcher && !force) return;
     const hadWatch = watcher !== undefined;
     disarm();
     if (id !== undefined) arm(id);
@@ -191,7 +196,7 @@ function folderWatch(dir: string, persistent: boolean, hint: (source: HintSource
     if (!first && (hadWatch || watcher)) hint("watch");
   };
 
-  check(folderId(dir), true);
+  check(folderId(dir), { first: true });
   return {
     dir,
     persistent,

@@ -1,12 +1,13 @@
 // The bus watcher (`watchFolders`): hints for changes in a folder, coalesced, and a watch that
 // comes back by itself for a folder that was missing or was deleted and made again. Real
 // folders, real inotify; a child process for "does it keep the process alive".
+import { spawn } from "node:child_process";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FolderWatcher, type HintSource, REARM_CHECK_MS, watchFolders } from "../bus/watcher.js";
-import { runNode, waitFor } from "./helpers/processes.js";
+import { waitFor } from "./helpers/processes.js";
 import { DIST, requireBuild } from "./helpers/repo.js";
 import { tempProject } from "./helpers/temp-project.js";
 
@@ -105,21 +106,50 @@ describe("watchFolders", () => {
     await waitFor(() => hints.filter((h) => h === "backstop").length >= 2, "two backstop hints");
   });
 
-  it("lets the process exit unless it is persistent", async () => {
+  it("lets the process exit unless it is persistent, also for a missing folder and after close", async () => {
     const { root } = tempProject();
     const dir = join(root, "events");
     mkdirSync(dir);
     requireBuild();
-    const watcherUrl = pathToFileURL(join(DIST, "bus.js")).href;
-    const script = (persistent: boolean) =>
-      `import { watchFolders } from ${JSON.stringify(watcherUrl)};
-       watchFolders([${JSON.stringify(dir)}], () => {}, { persistent: ${persistent} });
-       ${persistent ? "setTimeout(() => { console.log('still here'); process.exit(0); }, 1500);" : ""}`;
-    const inline = ["--input-type=module", "-e"];
-    const quiet = await runNode([...inline, script(false)], { cwd: root });
-    expect(quiet.code).toBe(0);
-    expect(quiet.stdout).toBe("");
-    const kept = await runNode([...inline, script(true)], { cwd: root });
+    const bus = JSON.stringify(pathToFileURL(join(DIST, "bus.js")).href);
+    /** Runs `body` in a child process; killed (and reported) if it is still there after 10 s. */
+    const run = async (body: string) => {
+      const child = spawn(
+        process.execPath,
+        ["--input-type=module", "-e", `import { watchFolders } from ${bus};\n${body}`],
+        {
+          cwd: root,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let stdout = "";
+      child.stdout.on("data", (d) => {
+        stdout += d.toString();
+      });
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await new Promise<number | null>((resolve) => child.once("close", (c) => resolve(c)));
+      clearTimeout(killer);
+      return { code, stdout };
+    };
+    // An unref'd timer does not keep the process alive: it only prints if the watch does.
+    const stillHere = `setTimeout(() => { console.log("still here"); process.exit(0); }, 1200).unref();`;
+
+    const quiet = await run(`watchFolders([${JSON.stringify(dir)}], () => {}, { persistent: false });\n${stillHere}`);
+    expect(quiet).toEqual({ code: 0, stdout: "" });
+
+    const kept = await run(`watchFolders([${JSON.stringify(dir)}], () => {}, { persistent: true });\n${stillHere}`);
     expect(kept.stdout).toContain("still here");
+
+    // Nothing to watch yet and no backstop (as the relay has): the re-arm check keeps it alive.
+    const missing = join(root, "not-yet");
+    const waiting = await run(
+      `watchFolders([${JSON.stringify(missing)}], () => {}, { persistent: true, backstopMs: 0 });\n${stillHere}`,
+    );
+    expect(waiting.stdout).toContain("still here");
+
+    const closed = await run(
+      `const w = watchFolders([${JSON.stringify(dir)}, ${JSON.stringify(missing)}], () => {}, { persistent: true, backstopMs: 500 });\nawait w.close();\n${stillHere}`,
+    );
+    expect(closed).toEqual({ code: 0, stdout: "" });
   });
 });
