@@ -134,8 +134,10 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     if (debounceMs <= 0) {
       // No window to wait: flush in this turn's check phase. setTimeout(0) would cost Node's
       // 1 ms minimum delay on every delivery, most of what a quick consumer takes.
+      // Not unref'd, even when not persistent: Node runs an unref'd immediate only once the
+      // poll phase returns, which in a quiet process is the next timer, up to a second away.
+      // The cost is one more turn of the loop for a process about to exit.
       const immediate = setImmediate(flushNow);
-      if (!options.persistent) immediate.unref(); // as the timer: a `pi -p` about to exit does not claim
       return { cancel: () => clearImmediate(immediate) };
     }
     const timer = setTimeout(flushNow, debounceMs);
