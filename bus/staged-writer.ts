@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, futimesSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, futimesSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FILE_MODE, writeFileAtomic } from "./secure-fs.js";
 
@@ -80,9 +80,7 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
       prepareSoon();
       if (!file) return writeFileAtomic(target, data, stageDir);
       try {
-        const bytes = Buffer.from(data);
-        let written = 0;
-        while (written < bytes.length) written += writeSync(file.fd, bytes, written);
+        writeFileSync(file.fd, data); // the whole of it, at the file's start; the fd stays open
       } catch (error) {
         discard(file);
         throw error;
