@@ -1,4 +1,5 @@
 import { idFromFileName } from "./event-name.js";
+import { passesQuickCheck } from "./event-quick-check.js";
 import { eventSchema, type SparkEvent } from "./event-schema.js";
 import { LIMITS } from "./limits.js";
 import { readRegularFile } from "./secure-fs.js";
@@ -52,12 +53,17 @@ export function parseEventBytes(bytes: Uint8Array, stem: string): ReadEventResul
     };
   }
   const withId = { id: stem, ...(body as Record<string, unknown>) };
-  const parsed = eventSchema.safeParse(withId);
-  if (!parsed.success) return { ok: false, reason: `schema: ${describeIssues(parsed.error)}` };
-  if (parsed.data.id !== stem) {
-    return { ok: false, reason: `schema: \`id\` "${parsed.data.id}" does not match the file name "${stem}.json"` };
+  let event: SparkEvent;
+  if (passesQuickCheck(withId)) event = withId as SparkEvent;
+  else {
+    const parsed = eventSchema.safeParse(withId);
+    if (!parsed.success) return { ok: false, reason: `schema: ${describeIssues(parsed.error)}` };
+    event = parsed.data;
   }
-  return { ok: true, event: parsed.data };
+  if (event.id !== stem) {
+    return { ok: false, reason: `schema: \`id\` "${event.id}" does not match the file name "${stem}.json"` };
+  }
+  return { ok: true, event };
 }
 
 /**
