@@ -169,7 +169,10 @@ export const SECRET_HINT = new RegExp(
     "token", // also X-Auth-Token
     "xox", // Slack
     "-----begin", // PEM private keys
-    ":\\/\\/", // user:password@ in URLs
+    // user:password@ in URLs: the pattern's own tail, so a plain URL (every ESM stack frame is
+    // a file:// one) does not send its text through all the patterns. Linear: the scan from a
+    // "://" stops at the next "/".
+    ":\\/\\/[^\\s:/?#@]*:[^\\s@/?#]+@",
     "[_.-]key\\s*[=:]", // SENDGRID_KEY=… (a key word at the end of the name)
   ].join("|"),
   "g",

@@ -50,6 +50,7 @@ describe("secret values inside text", () => {
     ["a GitHub token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"],
     ["a Slack token", "xoxb-123456789012-abcdefghijkl", "xoxb-123456789012-abcdefghijkl"],
     ["a URL password", "connect postgres://app:s3cr3tpass@db:5432/x failed", "s3cr3tpass"],
+    ["a URL password with no secret word", "connect mysql://app:hunter2@db/x failed", "hunter2"],
     ["an env assignment", "DATABASE_PASSWORD=hunter2 node server.js", "hunter2"],
     ["a .env key named *_KEY", "SENDGRID_KEY=SG.abcdefghij.klmnopqrst\nPORT=3000", "SG.abcdefghij.klmnopqrst"],
     ["a query string", "GET /login?user=bob&password=hunter2&x=1", "hunter2"],
@@ -76,6 +77,9 @@ describe("secret values inside text", () => {
   it("skip the patterns for text with nothing secret-shaped in it", () => {
     expect(mayHoldSecret("TypeError: Cannot read properties of undefined (reading 'name')")).toBe(false);
     expect(mayHoldSecret("    at createUser (/app/features/create-user.js:14:30)")).toBe(false);
+    // ESM stack frames are URLs: only one with a user:password@ part may hold a secret.
+    expect(mayHoldSecret("    at createUser (file:///app/features/create-user.mjs:14:30)")).toBe(false);
+    expect(mayHoldSecret("see https://example.com/a?b=c@d")).toBe(false);
   });
 
   it("leave ordinary error prose readable", () => {
