@@ -33,9 +33,22 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
   let spare: { path: string; fd: number } | undefined;
   let closed = false;
   let preparing = false;
+  /** Descriptors of files already renamed into place: closed later, off the event's path. */
+  let written: number[] = [];
+  const closeWritten = () => {
+    for (const fd of written) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed; nothing else holds it
+      }
+    }
+    written = [];
+  };
 
   const prepare = () => {
     preparing = false;
+    closeWritten();
     if (closed || spare) return;
     const path = join(stageDir, `.spare.${tag}.${++made}.tmp`);
     try {
@@ -85,11 +98,11 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
         discard(file);
         throw error;
       }
-      closeSync(file.fd);
       try {
         renameSync(file.path, target);
+        written.push(file.fd);
       } catch (error) {
-        rmSync(file.path, { force: true });
+        discard(file);
         // Swept from under us after all: the ordinary way still works.
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return writeFileAtomic(target, data, stageDir);
         throw error;
@@ -98,6 +111,7 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
     close() {
       closed = true;
       clearInterval(touch);
+      closeWritten();
       if (spare) discard(spare);
       spare = undefined;
     },
