@@ -61,6 +61,12 @@ export function moveFiles(dir, to) {
 /** High-resolution clock in milliseconds (float). */
 export const now = () => performance.now();
 
+/**
+ * The machine's monotonic clock in milliseconds (float). Unlike `now`, it is the same clock in
+ * every process here: a stamp taken in one process compares with a stamp taken in another.
+ */
+export const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 /** Nearest-rank percentile of an array of numbers (p in 0..100). Does not mutate. */
 export function percentile(values, p) {
   if (values.length === 0) return Number.NaN;

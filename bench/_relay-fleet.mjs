@@ -3,11 +3,11 @@
 // (the built CLI, as a user runs it) on each, and a sidecar stand-in: the bus's own consumer
 // under a live sidecar presence of this process, which is what makes a relay take events in.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { busPaths, newPresence, removePresence, startConsumer, writePresence } from "../dist/bus.js";
-import { makeTempDir, makeTempProject, REPO_ROOT, sleep, waitFor } from "./_lib.mjs";
+import { makeTempDir, makeTempProject, monoMs, REPO_ROOT, sleep, waitFor } from "./_lib.mjs";
 
 const CLI = join(REPO_ROOT, "dist", "cli.js");
 
@@ -68,37 +68,44 @@ export function machine(name, url) {
   return { name, root, paths: busPaths(root) };
 }
 
-/** `manifest relay --json` on a machine; `waitFor(type)` resolves on a record of that type. */
+/**
+ * `manifest relay --json` on a machine; `waitFor(type)` resolves on a record of that type.
+ * Its output goes to a log file, as a service's does: a pipe would wake this process (the
+ * sidecar's stand-in) for every record, in the middle of the latency it measures.
+ */
 export function startRelay(m) {
+  const log = join(makeTempDir(`relay-log-${m.name}`), "relay.log");
+  const out = openSync(log, "a", 0o600);
   const child = spawn(process.execPath, [CLI, "relay", "--json"], {
     cwd: m.root,
     env: { ...process.env, SPARK_ROOT: "", SPARK_ENV: "", SPARK_ENABLED: "", NODE_ENV: "", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", out, out],
   });
-  let buffer = "";
-  let stderr = "";
-  const seen = new Set();
-  child.stdout.on("data", (d) => {
-    buffer += d.toString();
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) {
+  closeSync(out);
+  /** The record types logged so far (`inbound:true` for an inbound record that is active). */
+  const seen = () => {
+    const types = new Set();
+    for (const line of readFileSync(log, "utf8").split("\n")) {
       if (!line.startsWith("{")) continue;
-      const record = JSON.parse(line);
-      seen.add(record.type === "inbound" ? `inbound:${record.active}` : record.type);
+      try {
+        const record = JSON.parse(line);
+        types.add(record.type === "inbound" ? `inbound:${record.active}` : record.type);
+      } catch {
+        // the last line, still being written
+      }
     }
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d.toString();
-  });
+    return types;
+  };
   return {
     pid: child.pid,
     waitFor: (type) =>
-      waitFor(() => seen.has(type) || child.exitCode !== null, {
+      waitFor(() => seen().has(type) || child.exitCode !== null, {
         timeoutMs: 30_000,
+        everyMs: 50,
         what: `${m.name}'s relay: ${type}`,
       }).then(() => {
-        if (child.exitCode !== null) throw new Error(`${m.name}'s relay exited (${child.exitCode}):\n${stderr}`);
+        if (child.exitCode !== null)
+          throw new Error(`${m.name}'s relay exited (${child.exitCode}):\n${readFileSync(log, "utf8")}`);
       }),
     stop: () => stopChild(child),
   };
@@ -106,7 +113,8 @@ export function startRelay(m) {
 
 /**
  * A live sidecar presence on `m` and the bus's consumer (debounce 0, as the sidecar when told
- * to be quick), calling `onDelivered(name, at)` for each event it is given.
+ * to be quick), calling `onDelivered(name, at)` for each event it is given (`at` on the
+ * machine's monotonic clock, `monoMs`).
  */
 export function sidecarStandIn(m, onDelivered) {
   const presence = newPresence({ id: `sidecar-bench-${m.name}`, role: "sidecar", cwd: m.root });
@@ -121,7 +129,7 @@ export function sidecarStandIn(m, onDelivered) {
     maxEvents: 1000,
     hold: () => ({ held: false }),
     deliver: (batch) => {
-      const at = performance.now();
+      const at = monoMs();
       for (const c of batch.claimed) onDelivered(c.name, at);
       return "ack";
     },

@@ -1,0 +1,36 @@
+// The relay bench's floor, as two processes like the relays on two machines: "publish" sends
+// each message it is given (`{ id, data }`) as a JetStream publish and answers with the moment
+// just before; "consume" takes them from a durable pull consumer, acks each and reports the
+// moment it had it. Both on the machine's monotonic clock, so the two compare.
+import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { monoMs } from "./_lib.mjs";
+
+const [role, url] = process.argv.slice(2);
+// No stack captured per request, as the relay connects: the floor is the quickest bare client.
+const nc = await connect({ servers: url, noAsyncTraces: true });
+const js = jetstream(nc);
+if (role === "consume") {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: "BARE2", subjects: ["bare2.>"], retention: RetentionPolicy.Workqueue });
+  await jsm.consumers.add("BARE2", { durable_name: "bare2", ack_policy: AckPolicy.Explicit });
+  await (await js.consumers.get("BARE2", "bare2")).consume({
+    callback: (m) => {
+      const at = monoMs();
+      m.ack();
+      process.send({ kind: "consumed", id: m.headers?.get("Nats-Msg-Id"), at });
+    },
+  });
+} else {
+  process.on("message", ({ id, data }) => {
+    const t0 = monoMs();
+    js.publish("bare2.server-error", Buffer.from(data), { msgID: id }).then(
+      () => process.send({ kind: "acked", id }),
+      (error) => process.send({ kind: "failed", id, message: error.message }),
+    );
+    process.send({ kind: "published", id, t0 });
+  });
+}
+// The bench gone (finished or crashed): nothing is left running.
+process.on("disconnect", () => process.exit(0));
+process.send({ kind: "ready" });
