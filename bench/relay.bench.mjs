@@ -246,7 +246,8 @@ async function startPeers(url) {
     async floorSample() {
       const id = `floor-${++n}.json`;
       publisher.child.send({ id, data });
-      const { t0 } = await nextMessage(publisher.child, (x) => x?.id === id && x.kind === "published");
+      const { kind, t0, message } = await nextMessage(publisher.child, (x) => x?.id === id);
+      if (kind === "failed") throw new Error(`the floor's publish failed: ${message}`);
       const at = await consumed.when(id, SAMPLE_TIMEOUT_MS);
       return at === undefined ? undefined : at - t0;
     },
