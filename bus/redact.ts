@@ -171,8 +171,9 @@ export const SECRET_HINT = new RegExp(
     "-----begin", // PEM private keys
     // user:password@ in URLs: the pattern's own tail, so a plain URL (every ESM stack frame is
     // a file:// one) does not send its text through all the patterns. Linear: the scan from a
-    // "://" stops at the next "/".
-    ":\\/\\/[^\\s:/?#@]*:[^\\s@/?#]+@",
+    // "://" stops at the next "/". ASCII white space only: the run log's redactor reads bytes
+    // as latin1, where a UTF-8 "à" holds U+00A0, which `\s` would count as a space.
+    ":\\/\\/[^\\t\\n\\v\\f\\r :/?#@]*:[^\\t\\n\\v\\f\\r @/?#]+@",
     "[_.-]key\\s*[=:]", // SENDGRID_KEY=… (a key word at the end of the name)
   ].join("|"),
   "g",

@@ -35,6 +35,7 @@ const SECRET_LINES = [
   "maps AIzaSyA-abcdefghijklmnopqrstuvwxyz01234",
   "npm npm_abcdefghijklmnopqrstuvwxyz0123456789",
   "connect postgres://app:s3cr3tpass@db:5432/x failed",
+  "conn https://bob:voilà123@db.example/x and https://Рома:hunter2@db/", // UTF-8 bytes 0xA0 in the URLs
   "DATABASE_PASSWORD=hunter2 node server.js",
   "PASSWD=hunter2 Passphrase=hunter3",
   "GET /login?user=bob&password=hunter2&x=1",
