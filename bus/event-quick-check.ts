@@ -18,6 +18,12 @@ const ISO_DATETIME = z.regexes.datetime({ offset: true, local: false, precision:
 
 type Check = (value: unknown) => boolean;
 
+/** The fields of one object in the schema: a check for each, and the ones it must have. */
+export interface Shape {
+  readonly fields: Readonly<Record<string, Check>>;
+  readonly required: readonly string[];
+}
+
 const isString: Check = (value) => typeof value === "string";
 const isNumber: Check = (value) => typeof value === "number" && Number.isFinite(value);
 
@@ -29,48 +35,66 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !Object.hasOwn(value, "__proto__");
 }
 
-/** Each field of the schema and a check at least as strict as the schema's. */
-export const QUICK_CHECKED_FIELDS: Readonly<Record<string, Check>> = {
-  v: (value) => value === 1,
-  id: (value) => typeof value === "string" && value.length > 0,
-  type: (value) => typeof value === "string" && EVENT_TYPE_PATTERN.test(value),
-  traceId: isString,
-  timestamp: (value) => typeof value === "string" && ISO_DATETIME.test(value),
-  environment: isString,
-  source: (value) =>
-    isPlainRecord(value) &&
-    typeof value.host === "string" &&
-    isNumber(value.pid) &&
-    (value.app === undefined || typeof value.app === "string"),
-  feature: isString,
-  route: isString,
-  status: isNumber,
-  error: (value) =>
-    isPlainRecord(value) &&
-    typeof value.message === "string" &&
-    (value.stack === undefined || typeof value.stack === "string") &&
-    (value.name === undefined || typeof value.name === "string") &&
-    (value.code === undefined || typeof value.code === "string" || isNumber(value.code)),
-  request: isPlainRecord,
-  command: isString,
-  exitCode: (value) => value === null || isNumber(value),
-  signal: (value) => value === null || typeof value === "string",
-  logFile: isString,
-  tail: isString,
-  fingerprint: isString,
-  runId: isString,
+/** Whether `value` is a plain object whose fields pass `shape` (absent optional fields pass). */
+function passesShape(value: unknown, shape: Shape): value is Record<string, unknown> {
+  if (!isPlainRecord(value)) return false;
+  for (const key of shape.required) if (value[key] === undefined) return false;
+  for (const key in shape.fields) {
+    const field = value[key];
+    if (field !== undefined && !shape.fields[key]?.(field)) return false;
+  }
+  return true;
+}
+
+const SOURCE: Shape = { fields: { host: isString, pid: isNumber, app: isString }, required: ["host", "pid"] };
+
+const ERROR: Shape = {
+  fields: {
+    message: isString,
+    stack: isString,
+    name: isString,
+    code: (value) => typeof value === "string" || isNumber(value),
+  },
+  required: ["message"],
 };
 
-const REQUIRED = ["id", "type", "timestamp"] as const;
-const FIELDS = Object.entries(QUICK_CHECKED_FIELDS);
+const REQUEST: Shape = { fields: { input: () => true }, required: [] };
+
+const EVENT: Shape = {
+  fields: {
+    v: (value) => value === 1,
+    id: (value) => typeof value === "string" && value.length > 0,
+    type: (value) => typeof value === "string" && EVENT_TYPE_PATTERN.test(value),
+    traceId: isString,
+    timestamp: (value) => typeof value === "string" && ISO_DATETIME.test(value),
+    environment: isString,
+    source: (value) => passesShape(value, SOURCE),
+    feature: isString,
+    route: isString,
+    status: isNumber,
+    error: (value) => passesShape(value, ERROR),
+    request: (value) => passesShape(value, REQUEST),
+    command: isString,
+    exitCode: (value) => value === null || isNumber(value),
+    signal: (value) => value === null || typeof value === "string",
+    logFile: isString,
+    tail: isString,
+    fingerprint: isString,
+    runId: isString,
+  },
+  required: ["id", "type", "timestamp"],
+};
+
+/** The schema's objects, each field with a check at least as strict as the schema's. */
+export const QUICK_CHECK_SHAPES: Readonly<Record<"event" | "source" | "error" | "request", Shape>> = {
+  event: EVENT,
+  source: SOURCE,
+  error: ERROR,
+  request: REQUEST,
+};
 
 /** True only when `event` certainly passes `eventSchema`, and zod would return an equal value (its keys perhaps in another order). */
 export function passesQuickCheck(event: unknown): event is Record<string, unknown> {
-  if (!isPlainRecord(event)) return false;
-  for (const key of REQUIRED) if (event[key] === undefined) return false;
-  for (const [key, check] of FIELDS) {
-    const value = event[key];
-    if (value !== undefined && !check(value)) return false;
-  }
+  if (!passesShape(event, EVENT)) return false;
   return event.error !== undefined || !ERROR_EVENT_TYPES.has(event.type as string);
 }
