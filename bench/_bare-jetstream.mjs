@@ -7,7 +7,10 @@ import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-i
 import { connect } from "@nats-io/transport-node";
 import { monoMs } from "./_lib.mjs";
 
+// The bench gone (finished or crashed): nothing is left running, even mid-start.
+process.on("disconnect", () => process.exit(0));
 const [role, url] = process.argv.slice(2);
+const REPLY_AFTER_MS = 20;
 // No stack captured per request, as the relay connects: the floor is the quickest bare client.
 const nc = await connect({ servers: url, noAsyncTraces: true });
 const js = jetstream(nc);
@@ -25,14 +28,13 @@ if (role === "consume") {
 } else {
   process.on("message", ({ id, data }) => {
     const t0 = monoMs();
-    // Answered once the hub has acked: a message sent now would go out before the publish
-    // itself (the client writes to the hub in a microtask) and slow the floor down.
+    // Answered after the hub's ack, and later still: a message sent now would go out before
+    // the publish itself (the client writes to the hub in a microtask), and one sent at the
+    // ack would wake the bench as the consumer takes the message. Either slows the floor.
     js.publish("bare2.server-error", Buffer.from(data), { msgID: id }).then(
-      () => process.send({ kind: "published", id, t0 }),
+      () => setTimeout(() => process.send({ kind: "published", id, t0 }), REPLY_AFTER_MS),
       (error) => process.send({ kind: "failed", id, message: error.message }),
     );
   });
 }
-// The bench gone (finished or crashed): nothing is left running.
-process.on("disconnect", () => process.exit(0));
 process.send({ kind: "ready" });

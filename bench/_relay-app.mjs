@@ -5,6 +5,9 @@ import { hostname } from "node:os";
 import { busPaths, emitEvent } from "../dist/bus.js";
 import { monoMs } from "./_lib.mjs";
 
+// The bench gone (finished or crashed): nothing is left running.
+process.on("disconnect", () => process.exit(0));
+
 const writer = { environment: "bench", host: hostname(), pid: process.pid, app: "bench-app" };
 const REPLY_AFTER_MS = 20;
 
@@ -17,6 +20,4 @@ process.on("message", (message) => {
   // reach it in the same instant as the event, making the local bus look slower than it is.
   setTimeout(() => process.send({ kind: "emitted", file, t0, t1 }), REPLY_AFTER_MS);
 });
-// The bench gone (finished or crashed): nothing is left running.
-process.on("disconnect", () => process.exit(0));
 process.send({ kind: "ready" });

@@ -25,6 +25,7 @@ export async function startHub() {
     [`listen: "127.0.0.1:-1"`, `jetstream { store_dir: "${join(dir, "js")}" }`, `ports_file_dir: "${dir}"`].join("\n"),
   );
   const child = spawn("nats-server", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+  process.once("exit", () => child.kill());
   let log = "";
   child.stderr.on("data", (d) => {
     log += d.toString();
@@ -82,6 +83,8 @@ export function startRelay(m) {
     stdio: ["ignore", out, out],
   });
   closeSync(out);
+  // It logs to a file, so nothing ends it when this process does: end it then.
+  process.once("exit", () => child.kill());
   /** The record types logged so far (`inbound:true` for an inbound record that is active). */
   const seen = () => {
     const types = new Set();

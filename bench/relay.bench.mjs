@@ -48,17 +48,22 @@ export async function run(ctx) {
   const idleMs = ctx.quick ? 5_000 : 20_000;
 
   const hub = await startHub();
-  const [a, b, c] = ["a", "b", "c"].map((n) => machine(n, hub.url));
-  const arrived = arrivalBoard();
-  let deliveries = 0;
-  const sidecar = sidecarStandIn(c, (file, at) => {
-    deliveries++;
-    arrived.mark(file, at);
-  });
-  const relays = [a, b, c].map(startRelay);
-  const bare = await bareJetStream(hub.url);
-  const peers = await startPeers(hub.url);
+  // Everything started after the hub is stopped in `finally`, also when a later start fails.
+  let relays = [];
+  let sidecar;
+  let bare;
+  let peers;
   try {
+    const [a, b, c] = ["a", "b", "c"].map((n) => machine(n, hub.url));
+    const arrived = arrivalBoard();
+    let deliveries = 0;
+    sidecar = sidecarStandIn(c, (file, at) => {
+      deliveries++;
+      arrived.mark(file, at);
+    });
+    relays = [a, b, c].map(startRelay);
+    bare = await bareJetStream(hub.url);
+    peers = await startPeers(hub.url);
     await Promise.all(relays.map((r) => r.waitFor("connected")));
     await relays[2].waitFor("inbound:true");
 
@@ -76,6 +81,7 @@ export async function run(ctx) {
     const split = { written: [], told: [] };
     /** The app emits on `m`; the ms until C's consumer is told, or undefined on a timeout. */
     const emitByApp = async (m) => {
+      peers.assertAlive();
       peers.app.send({ root: m.root });
       const { file, t0 } = await nextMessage(peers.app, (x) => x?.kind === "emitted", SAMPLE_TIMEOUT_MS);
       const at = await arrived.when(file, SAMPLE_TIMEOUT_MS);
@@ -113,6 +119,10 @@ export async function run(ctx) {
     }
     landing.close();
     if (sidecar.failure()) throw sidecar.failure();
+    // A floor that missed is a broken floor (its target would be 5 s wide), not a slow one.
+    if (misses.floor > 0 || misses.floorSameProcess > 0) {
+      throw new Error(`the floor missed ${misses.floor + misses.floorSameProcess} sample(s): no target can be set`);
+    }
 
     // ── Storm ───────────────────────────────────────────────────────────────────
     const before = deliveries;
@@ -185,9 +195,9 @@ export async function run(ctx) {
     ];
   } finally {
     await Promise.all(relays.map((r) => r.stop()));
-    await sidecar.stop();
-    peers.stop();
-    await bare.close();
+    await sidecar?.stop();
+    peers?.stop();
+    await bare?.close();
     await hub.stop();
   }
 }
@@ -227,33 +237,54 @@ function arrivalBoard() {
 
 /** The app that emits, and the floor's publisher and consumer: each a process of its own. */
 async function startPeers(url) {
+  const forked = [];
+  /** Why a peer is gone, once one is: every later sample throws it. */
+  let gone;
   const fork = (path, args) => {
     const { child } = forkChild(path, args, { cwd: REPO_ROOT });
+    child.once("exit", (code, signal) => {
+      gone ??= new Error(`the bench's ${args[0] ?? "app"} process ended (${signal ?? code})`);
+    });
+    forked.push(child);
     return { child, ready: nextMessage(child, (x) => x?.kind === "ready", 30_000) };
   };
-  const consumer = fork(BARE_PEER, ["consume", url]);
-  await consumer.ready; // it makes the stream the publisher sends to
-  const publisher = fork(BARE_PEER, ["publish", url]);
-  const app = fork(APP, []);
-  await Promise.all([publisher.ready, app.ready]);
+  const stop = () => {
+    for (const child of forked) child.kill();
+  };
+  let consumer;
+  let publisher;
+  let app;
+  try {
+    consumer = fork(BARE_PEER, ["consume", url]);
+    await consumer.ready; // it makes the stream the publisher sends to
+    publisher = fork(BARE_PEER, ["publish", url]);
+    app = fork(APP, []);
+    await Promise.all([publisher.ready, app.ready]);
+  } catch (error) {
+    stop();
+    throw error;
+  }
   const consumed = arrivalBoard();
   consumer.child.on("message", (x) => x?.kind === "consumed" && consumed.mark(x.id, x.at));
   let n = 0;
   const data = buildEvent(sampleEvent(), writer).json;
+  const assertAlive = () => {
+    if (gone) throw gone;
+  };
   return {
     app: app.child,
+    assertAlive,
     /** One bare publish → consume between the two processes, in ms (undefined on a timeout). */
     async floorSample() {
+      assertAlive();
       const id = `floor-${++n}.json`;
       publisher.child.send({ id, data });
-      const { kind, t0, message } = await nextMessage(publisher.child, (x) => x?.id === id);
+      const { kind, t0, message } = await nextMessage(publisher.child, (x) => x?.id === id, SAMPLE_TIMEOUT_MS * 2);
       if (kind === "failed") throw new Error(`the floor's publish failed: ${message}`);
       const at = await consumed.when(id, SAMPLE_TIMEOUT_MS);
       return at === undefined ? undefined : at - t0;
     },
-    stop() {
-      for (const p of [consumer, publisher, app]) p.child.kill();
-    },
+    stop,
   };
 }
 
