@@ -29,6 +29,7 @@ export const name = "relay";
 const WRITER = fileURLToPath(new URL("./_storm-writer.mjs", import.meta.url));
 const APP = fileURLToPath(new URL("./_relay-app.mjs", import.meta.url));
 const BARE_PEER = fileURLToPath(new URL("./_bare-jetstream.mjs", import.meta.url));
+const BARE_RELAY = fileURLToPath(new URL("./_bare-relay.mjs", import.meta.url));
 const SAMPLE_TIMEOUT_MS = 5_000;
 const writer = { environment: "bench", host: hostname(), pid: process.pid, app: "bench" };
 const sampleEvent = () => ({
@@ -54,7 +55,7 @@ export async function run(ctx) {
   let bare;
   let peers;
   try {
-    const [a, b, c] = ["a", "b", "c"].map((n) => machine(n, hub.url));
+    const [a, b, c, a2] = ["a", "b", "c", "a2"].map((n) => machine(n, hub.url));
     const arrived = arrivalBoard();
     let deliveries = 0;
     sidecar = sidecarStandIn(c, (file, at) => {
@@ -63,7 +64,7 @@ export async function run(ctx) {
     });
     relays = [a, b, c].map(startRelay);
     bare = await bareJetStream(hub.url);
-    peers = await startPeers(hub.url);
+    peers = await startPeers(hub.url, { bareRelayFrom: a2.root, bareRelayTo: c.root });
     await Promise.all(relays.map((r) => r.waitFor("connected")));
     await relays[2].waitFor("inbound:true");
 
@@ -118,6 +119,25 @@ export async function run(ctx) {
       }
     }
     landing.close();
+    // Spark's relay against a bare one doing the same job, in a rotation of their own (the two
+    // alone, so the rotation above stays as it was).
+    const versusBare = { relay: [], bareRelay: [] };
+    for (let i = 0; i < samples / 2; i++) {
+      for (const [mode, m] of i % 2
+        ? [
+            ["relay", a],
+            ["bareRelay", a2],
+          ]
+        : [
+            ["bareRelay", a2],
+            ["relay", a],
+          ]) {
+        const ms = (await emitByApp(m))?.ms;
+        if (ms === undefined) throw new Error(`the ${mode} comparison lost a sample`);
+        versusBare[mode].push(ms);
+        await sleep(10 + (i % 5));
+      }
+    }
     if (sidecar.failure()) throw sidecar.failure();
     // A floor that missed is a broken floor (its target would be 5 s wide), not a slow one.
     if (misses.floor > 0 || misses.floorSameProcess > 0) {
@@ -180,6 +200,15 @@ export async function run(ctx) {
         target: { of: "value", max: round(2 * floor50 + w50) },
         note: `floor = a bare JetStream publish → consume on the same hub, publisher and consumer each a process of its own; target 2× floor + the local bus alone, the app emitting on C → told on C (${fmt(w50)} ms p50); of the relayed time, emit on A → written on C ${fmt(median(split.written))} ms p50 (A's relay, the hub, C's relay) and written → told ${fmt(median(split.told))} ms (C's consumer); in one process, which skips a wake-up: floor ${fmt(same50.floor)} ms, local bus ${fmt(same50.local)} ms, so 2× floor + local bus ${fmt(2 * same50.floor + same50.local)} ms; ${samples} samples each${missNote ? `; ${missNote}` : ""}`,
       }),
+      result(
+        "relay emit on A → told on C p50, vs a bare relay",
+        median(versusBare.relay),
+        "ms",
+        median(versusBare.bareRelay),
+        {
+          note: `floor = the same path through a bare relay on each side (_bare-relay.mjs): Spark's parse, redaction and duplicate check, without the symlink checks, the staged spare, the reports, presence and pause; what Spark's relay adds to the job itself; ${samples / 2} samples each, the two alternating`,
+        },
+      ),
       result("relay emit on A → told on C p99", percentile(times.relay, 99), "ms", floor99, {
         target: { of: "value", max: round(2 * floor99 + w99) },
         note: `the local bus alone: p99 ${fmt(w99)} ms; in one process: floor ${fmt(percentile(times.floorSameProcess, 99))} ms, local bus ${fmt(percentile(times.localSameProcess, 99))} ms`,
@@ -235,8 +264,11 @@ function arrivalBoard() {
   };
 }
 
-/** The app that emits, and the floor's publisher and consumer: each a process of its own. */
-async function startPeers(url) {
+/**
+ * The app that emits, the floor's publisher and consumer, and the two sides of the bare
+ * relay: each a process of its own.
+ */
+async function startPeers(url, { bareRelayFrom, bareRelayTo }) {
   const forked = [];
   /** Why a peer is gone, once one is: every later sample throws it. */
   let gone;
@@ -259,7 +291,10 @@ async function startPeers(url) {
     await consumer.ready; // it makes the stream the publisher sends to
     publisher = fork(BARE_PEER, ["publish", url]);
     app = fork(APP, []);
-    await Promise.all([publisher.ready, app.ready]);
+    const bareIn = fork(BARE_RELAY, ["in", bareRelayTo, url]);
+    await bareIn.ready; // it makes the stream the bare relay's other side sends to
+    const bareOut = fork(BARE_RELAY, ["out", bareRelayFrom, url]);
+    await Promise.all([publisher.ready, app.ready, bareOut.ready]);
   } catch (error) {
     stop();
     throw error;
