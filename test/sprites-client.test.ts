@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SpriteError } from "../bootstrap/sprite-error.js";
 import { recordedUrls, type SpritesScene, spritesScene } from "./helpers/fake-sprites.js";
-import { freePortBelowEphemeral, waitFor } from "./helpers/processes.js";
+import { freePort, waitFor } from "./helpers/processes.js";
 
 const scenes: SpritesScene[] = [];
 afterEach(async () => {
@@ -107,7 +107,7 @@ describe("the Sprites client over the real SDK, against the fake", () => {
   it("starts a service that is reachable on the Sprite's URL, and reports one that dies", async () => {
     const { api } = await scene();
     const box = await api.create("web");
-    const port = await freePortBelowEphemeral();
+    const port = await freePort();
     const script = `require("http").createServer((q, s) => s.end("hi from " + process.env.SPRITE_NAME)).listen(${port}, "127.0.0.1")`;
     const started = await api.startService("web", {
       name: "app",

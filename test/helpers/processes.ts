@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 
 /** Output and exit of a finished child process. */
 export interface Finished {
@@ -76,22 +75,3 @@ export async function waitFor<T>(
 }
 
 export { freePort } from "../../cli/demo/free-port.js";
-
-/**
- * A free TCP port on 127.0.0.1 below Linux's ephemeral range (32768 and up), for a server a
- * test must name before it starts (a fake Sprite routes its URL to a port given up front).
- * The kernel never hands out such a port by itself, so no outgoing connection of another test
- * can take it between this check and the server's listen.
- */
-export async function freePortBelowEphemeral(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once("error", () => resolve(false));
-      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error("no free port found in 20000-32000 after 50 tries");
-}

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { SpritesApi } from "../../bootstrap/sprites-api.js";
@@ -10,6 +9,7 @@ import type { LocalState } from "../../bootstrap/up/converge.js";
 import type { StepEvent, UpResult } from "../../bootstrap/up/events.js";
 import { converge, push } from "../../bootstrap/up/index.js";
 import { readPackageSource } from "../../bootstrap/up/package-source.js";
+import { freePort } from "../../cli/demo/free-port.js";
 import { CLI } from "./cli.js";
 import { commitAll, initRepo } from "./git.js";
 import { REPO } from "./repo.js";
@@ -55,17 +55,8 @@ export function messageSource(text: string): string {
   return `export const message = ${JSON.stringify(text)};\n`;
 }
 
-/** A port nothing listens on now (the fake's services run on this host). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// A port nothing listens on now (the fake's services run on this host).
+export { freePort };
 
 /** Options for a Sprite named `sprite`: loopback ports, a key, a fresh token. */
 export async function upOptions(sprite: string, root: string, extra: Partial<UpOptions> = {}): Promise<UpOptions> {
