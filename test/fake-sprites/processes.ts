@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { hostPath, SPRITE_HOME } from "./sprite-paths.js";
 
@@ -68,6 +68,30 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals | number
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Kills every process still running "in" the Sprite, as its VM going away does. A process
+ * started in a group of its own (`manifest run` puts its command in one) is out of reach of
+ * `signalGroup` on the service, so they are found by the HOME every one of them inherits:
+ * the Sprite's folder is a fresh temp dir, so that HOME is this Sprite's alone. Linux (/proc).
+ */
+export function killEverythingIn(sprite: SpriteRuntime): void {
+  const home = `HOME=${hostPath(sprite.root, SPRITE_HOME)}`;
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
+  } catch {
+    return; // no /proc here: the groups signalled already are all the fake can reach
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(home))
+        process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
   }
 }
 

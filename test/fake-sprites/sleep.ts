@@ -1,4 +1,4 @@
-import { signalGroup } from "./processes.js";
+import { killEverythingIn, signalGroup } from "./processes.js";
 import type { FakeSprite } from "./sprite-store.js";
 
 /**
@@ -16,6 +16,7 @@ export async function sleepSprite(sprite: FakeSprite): Promise<boolean> {
   await sprite.services.sleepAll();
   // Whatever a service started in its own process group is dropped with the VM too.
   for (const child of sprite.processes) signalGroup(child, "SIGKILL");
+  killEverythingIn(sprite);
   return true;
 }
 
@@ -34,6 +35,7 @@ export async function rebootSprite(sprite: FakeSprite): Promise<void> {
   sprite.asleep = true;
   await sprite.services.sleepAll();
   for (const child of sprite.processes) signalGroup(child, "SIGKILL");
+  killEverythingIn(sprite);
   sprite.tasksApi?.tasks.clear();
   wakeSprite(sprite);
 }

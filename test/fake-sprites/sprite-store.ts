@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type SpriteRuntime, signalGroup } from "./processes.js";
+import { killEverythingIn, type SpriteRuntime, signalGroup } from "./processes.js";
 import { ServiceTable } from "./services.js";
 import { hostPath, SPRITE_HOME } from "./sprite-paths.js";
 import type { TasksApi } from "./tasks-api.js";
@@ -86,6 +86,7 @@ export class SpriteStore {
     this.sprites.delete(name);
     for (const child of sprite.processes) signalGroup(child, "SIGKILL");
     sprite.services.stopAll();
+    killEverythingIn(sprite);
     void sprite.tasksApi?.close();
     rmSync(sprite.root, { recursive: true, force: true });
     for (const c of sprite.checkpoints) rmSync(c.dir, { recursive: true, force: true });
