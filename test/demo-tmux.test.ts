@@ -184,10 +184,12 @@ describe.runIf(hasTmux())("manifest demo in tmux", () => {
     await waitFor(() => panes.some((p) => /replayed from a script/.test(text(p))), "the replayed fix", 60_000);
     const ok = await waitFor(
       async () => {
+        // Bounded: a request that hangs must fail this wait, not the whole test at its timeout.
         const r = await fetch(`${url}/users`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: '{"name":"Ada"}',
+          signal: AbortSignal.timeout(5000),
         }).catch(() => undefined);
         return r?.status === 200 ? r : undefined;
       },
