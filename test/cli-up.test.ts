@@ -71,8 +71,12 @@ function panesOn(socket: string, sessionId: string) {
   );
 }
 
+/**
+ * Waits until `pattern` has been shown in the pane, scrolled off or not: a small pane (the
+ * relay's is a few lines) can scroll a line out of sight between two looks.
+ */
 function waitForPane(socket: string, pane: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const screen = () => tmuxOn(socket, "capture-pane", "-p", "-J", "-t", pane);
+  const screen = () => tmuxOn(socket, "capture-pane", "-p", "-J", "-S", "-", "-t", pane);
   return waitFor(
     () => {
       const text = screen();
