@@ -33,17 +33,19 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
   let spare: { path: string; fd: number } | undefined;
   let closed = false;
   let preparing = false;
-  /** Descriptors of files already renamed into place: closed later, off the event's path. */
-  let written: number[] = [];
+  /**
+   * The descriptor of the file last renamed into place, closed later, off the event's path.
+   * One at most: only `prepare` makes the next spare, and it closes this one first.
+   */
+  let written: number | undefined;
   const closeWritten = () => {
-    for (const fd of written) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed; nothing else holds it
-      }
+    if (written === undefined) return;
+    try {
+      closeSync(written);
+    } catch {
+      // already closed; nothing else holds it
     }
-    written = [];
+    written = undefined;
   };
 
   const prepare = () => {
@@ -100,7 +102,7 @@ export function stagedWriter(stageDir: string, options: { touchEveryMs?: number 
       }
       try {
         renameSync(file.path, target);
-        written.push(file.fd);
+        written = file.fd;
       } catch (error) {
         discard(file);
         // Swept from under us after all: the ordinary way still works.
