@@ -42,7 +42,7 @@ export async function connectHub(
     maxPingOut: 3,
     timeout: 5000,
     // No stack captured for every request (two Error objects per publish): a relayed event
-    // spent 0.05 ms on them in a relay that woke for it. Errors still say what failed.
+    // spent 0.08 ms on them in a relay that woke for it. Errors still say what failed.
     noAsyncTraces: true,
     ...authOptions(settings),
   };
