@@ -3,8 +3,9 @@
 // it, answers with the moment just before the publish; "consume" takes them from a durable
 // pull consumer, acks each and reports the moment it had it. Both on the machine's monotonic
 // clock, so the two compare.
-import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
+import { consumeWorkQueue } from "./_jetstream.mjs";
 import { monoMs } from "./_lib.mjs";
 
 // The bench gone (finished or crashed): nothing is left running, even mid-start.
@@ -15,10 +16,10 @@ const REPLY_AFTER_MS = 20;
 const nc = await connect({ servers: url, noAsyncTraces: true });
 const js = jetstream(nc);
 if (role === "consume") {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: "BARE2", subjects: ["bare2.>"], retention: RetentionPolicy.Workqueue });
-  await jsm.consumers.add("BARE2", { durable_name: "bare2", ack_policy: AckPolicy.Explicit });
-  await (await js.consumers.get("BARE2", "bare2")).consume({
+  await consumeWorkQueue(nc, {
+    stream: "BARE2",
+    subjects: ["bare2.>"],
+    durable: "bare2",
     callback: (m) => {
       const at = monoMs();
       m.ack();

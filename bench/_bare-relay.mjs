@@ -10,10 +10,12 @@
 // presence, pause, reconnects, quarantine with a reason. Its own stream (BARE_RELAY).
 import { existsSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { busPaths, ensureBusDirs, ensurePrivateDir, parseEventBytes, redactValue } from "../dist/bus.js";
+import { consumeWorkQueue } from "./_jetstream.mjs";
 
+// The bench gone (finished or crashed): nothing is left running.
 process.on("disconnect", () => process.exit(0));
 const [role, root, url] = process.argv.slice(2);
 const paths = busPaths(root);
@@ -23,10 +25,10 @@ const js = jetstream(nc);
 const stem = (name) => name.slice(0, -".json".length);
 
 if (role === "in") {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: "BARE_RELAY", subjects: ["bare-relay.>"], retention: RetentionPolicy.Workqueue });
-  await jsm.consumers.add("BARE_RELAY", { durable_name: "in", ack_policy: AckPolicy.Explicit });
-  await (await js.consumers.get("BARE_RELAY", "in")).consume({
+  await consumeWorkQueue(nc, {
+    stream: "BARE_RELAY",
+    subjects: ["bare-relay.>"],
+    durable: "in",
     callback: (m) => {
       const name = m.headers?.get("Nats-Msg-Id") ?? "";
       const read = parseEventBytes(m.data, stem(name));

@@ -3,9 +3,10 @@
 // sides of the bare relay, and the board where arrivals are marked and awaited.
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { buildEvent } from "../dist/bus.js";
+import { consumeWorkQueue } from "./_jetstream.mjs";
 import { forkChild, monoMs, nextMessage, REPO_ROOT, waitFor } from "./_lib.mjs";
 
 const APP = fileURLToPath(new URL("./_relay-app.mjs", import.meta.url));
@@ -119,18 +120,17 @@ export async function startPeers(url, { bareRelayFrom, bareRelayTo }) {
 /** The floor: a work-queue stream and a durable pull consumer on the hub, used the bare way. */
 export async function bareJetStream(url) {
   const nc = await connect({ servers: url, noAsyncTraces: true });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: "BARE", subjects: ["bare.>"], retention: RetentionPolicy.Workqueue });
-  await jsm.consumers.add("BARE", { durable_name: "bare", ack_policy: AckPolicy.Explicit });
   const js = jetstream(nc);
-  const messages = await (await js.consumers.get("BARE", "bare")).consume();
   const arrived = arrivalBoard();
-  const loop = (async () => {
-    for await (const m of messages) {
+  const messages = await consumeWorkQueue(nc, {
+    stream: "BARE",
+    subjects: ["bare.>"],
+    durable: "bare",
+    callback: (m) => {
       arrived.mark(m.headers?.get("Nats-Msg-Id") ?? "", monoMs());
       m.ack();
-    }
-  })();
+    },
+  });
   const payload = () => {
     const built = buildEvent(sampleEvent(), benchWriter);
     return { id: `${built.event.id}.json`, data: new TextEncoder().encode(built.json) };
@@ -157,7 +157,6 @@ export async function bareJetStream(url) {
     },
     async close() {
       messages.stop();
-      await loop;
       await nc.close();
     },
   };

@@ -8,6 +8,8 @@
 // turn: the app that emits (`_relay-app.mjs`), the relays, the sidecar (this process, which
 // waits for arrivals without polling), and the floor's publisher and consumer
 // (`_bare-jetstream.mjs`). Stamps are on the machine's monotonic clock, which all share.
+// A second rotation times Spark's relay against a bare relay doing the same job
+// (`_bare-relay.mjs`, from a fourth project to C): what the relay adds to the job itself.
 // The same-process figures (publisher and consumer, or emitter and consumer, in this one
 // process, which never sleeps for long) are in the note: a process that is already awake
 // skips the wake-up every real hop pays, so they make a floor no relay can be held to.
@@ -113,19 +115,19 @@ export async function run(ctx) {
       }
     }
     landing.close();
+    // A floor that missed is a broken floor (its target would be 5 s wide), not a slow one.
+    if (misses.floor > 0 || misses.floorSameProcess > 0) {
+      throw new Error(`the floor missed ${misses.floor + misses.floorSameProcess} sample(s): no target can be set`);
+    }
     // Spark's relay against a bare one doing the same job, in a rotation of their own (the two
     // alone, so the rotation above stays as it was).
     const versusBare = { relay: [], bareRelay: [] };
+    const pair = [
+      ["relay", a],
+      ["bareRelay", a2],
+    ];
     for (let i = 0; i < samples / 2; i++) {
-      for (const [mode, m] of i % 2
-        ? [
-            ["relay", a],
-            ["bareRelay", a2],
-          ]
-        : [
-            ["bareRelay", a2],
-            ["relay", a],
-          ]) {
+      for (const [mode, m] of i % 2 ? pair : [...pair].reverse()) {
         const ms = (await emitByApp(m))?.ms;
         if (ms === undefined) throw new Error(`the ${mode} comparison lost a sample`);
         versusBare[mode].push(ms);
@@ -133,10 +135,6 @@ export async function run(ctx) {
       }
     }
     if (sidecar.failure()) throw sidecar.failure();
-    // A floor that missed is a broken floor (its target would be 5 s wide), not a slow one.
-    if (misses.floor > 0 || misses.floorSameProcess > 0) {
-      throw new Error(`the floor missed ${misses.floor + misses.floorSameProcess} sample(s): no target can be set`);
-    }
 
     // ── Storm ───────────────────────────────────────────────────────────────────
     const before = deliveries;
